@@ -1,15 +1,17 @@
-using AskVideo.Core.Data;
+using AskVideo.Api.Auth;
+using AskVideo.Api.Infrastructure;
 using AskVideo.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddAppDatabase(builder.Configuration);
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApplicationPipeline();
 app.MapDefaultEndpoints();
+app.MapApiReference();
+app.MapAuthApi();
 
 app.Run();
-
-public partial class Program;

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using AskVideo.Api.Auth;
+using AskVideo.Api.Email;
+using AskVideo.Core.Data;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace AskVideo.Api.Infrastructure;
+
+public static class ApplicationServices
+{
+    /// <summary>Everything the API registers beyond the service defaults.</summary>
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // The public API speaks snake_case, as the original one did.
+        services.Configure<JsonOptions>(options =>
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("trace_id", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures become exceptions so that one handler turns them into ProblemDetails.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        services.AddAppDatabase(builder.Configuration);
+        services.AddOpenApiDocument();
+        services.AddCorsFromConfiguration();
+        services.AddEmail();
+        builder.AddAuth();
+
+        return builder;
+    }
+
+    /// <summary>The middleware, in order: errors first, then CORS, identity, and limits.</summary>
+    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}

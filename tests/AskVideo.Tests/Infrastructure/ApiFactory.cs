@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AskVideo.Tests.Infrastructure;
+
+/// <summary>
+/// The real API on Kestrel (real HTTP on 127.0.0.1), against the shared PostgreSQL and Redis, with
+/// its own database, its own mail pickup folder and a signing key made for this instance.
+/// (Any public type of the Api assembly names it; both Api and AppHost have a Program.)
+/// </summary>
+public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.Api.Auth.TokenService>, IAsyncLifetime
+{
+    private string _database = "";
+
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    public string MailDirectory { get; } = Path.Combine(services.RunDirectory, "mail", Guid.NewGuid().ToString("N"));
+    public Mailbox Mailbox => new(MailDirectory);
+    public TestServices Servers => services;
+    public string DatabaseConnectionString => _database;
+
+    /// <summary>Settings a test class changes; the defaults keep the limits out of the way.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        _database = await services.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:postgres"] = _database,
+            ["ConnectionStrings:redis"] = services.Redis.ConnectionString,
+            ["Jwt:SigningKey"] = SigningKey,
+            ["Email:PickupDirectory"] = MailDirectory,
+            ["Email:LinkBaseUrl"] = "http://front.example",
+            // All tests share 127.0.0.1: per-IP limits are raised here and tested on their own.
+            ["RateLimits:Auth:LoginPermits"] = "10000",
+            ["RateLimits:Auth:EmailPermits"] = "10000",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+        builder.UseEnvironment("Testing");
+        // Host settings are read before the app's own configuration: pass them as the settings
+        // that win over appsettings.json.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateClient(string? accessToken)
+    {
+        var client = CreateClient();
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
