@@ -117,7 +117,7 @@ fi
 # --- .NET ------------------------------------------------------------------------------------
 command -v dotnet >/dev/null || fail "the .NET SDK is missing: install .NET 10 (https://dot.net)"
 cd "$repo_root"
-if [[ -f .config/dotnet-tools.json ]]; then
+if [[ -f .config/dotnet-tools.json || -f dotnet-tools.json ]]; then
   say "dotnet tool restore"
   dotnet tool restore >/dev/null
 fi

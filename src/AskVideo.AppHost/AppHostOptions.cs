@@ -22,6 +22,14 @@ internal sealed class AppHostOptions
     /// <summary>How long Api and Worker get to stop after SIGTERM before they are killed.</summary>
     public int StopTimeoutSeconds { get; set; } = 10;
 
-    public static AppHostOptions From(IConfiguration configuration) =>
-        configuration.GetSection(SectionName).Get<AppHostOptions>() ?? new AppHostOptions();
+    public static AppHostOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SectionName).Get<AppHostOptions>() ?? new AppHostOptions();
+        if (options.ApiPort is < 1 or > 65535 || options.ReadyTimeoutSeconds < 1 || options.StopTimeoutSeconds < 0)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}: ApiPort must be 1-65535, ReadyTimeoutSeconds at least 1, StopTimeoutSeconds at least 0.");
+        }
+        return options;
+    }
 }

@@ -19,10 +19,24 @@ internal sealed class LocalSystem(IConfiguration configuration, AppHostOptions o
     private PostgresServer? _postgres;
     private RedisServer? _redis;
 
+    private string DataDirectory { get; } = Path.GetFullPath(
+        options.DataDirectory is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(RepositoryLayout.FindRoot(), ".data"));
+
     /// <summary>Runs until <paramref name="stopping"/> fires (0) or something fails (1).</summary>
     public static async Task<int> RunAsync(IConfiguration configuration, CancellationToken stopping)
     {
-        var options = AppHostOptions.From(configuration);
+        AppHostOptions options;
+        try
+        {
+            options = AppHostOptions.From(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            Output.Error(e.Message);
+            return 1;
+        }
         await using var system = new LocalSystem(configuration, options);
         try
         {
@@ -59,11 +73,6 @@ internal sealed class LocalSystem(IConfiguration configuration, AppHostOptions o
         Output.Info("stopped");
     }
 
-    private string DataDirectory { get; } = Path.GetFullPath(
-        options.DataDirectory is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(RepositoryLayout.FindRoot(), ".data"));
-
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         Output.Info($"data in {DataDirectory}");
@@ -78,7 +87,7 @@ internal sealed class LocalSystem(IConfiguration configuration, AppHostOptions o
         StartService("api", root, "AskVideo.Api", ApiPort(), environment);
         StartService("worker", root, "AskVideo.Worker", LoopbackPort.PickFree(), environment);
 
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         var timeout = TimeSpan.FromSeconds(options.ReadyTimeoutSeconds);
         await Task.WhenAll(_services.Select(service => service.WaitUntilHealthyAsync(http, timeout, cancellationToken)));
     }

@@ -72,6 +72,9 @@ public static class ServiceDefaultsExtensions
         var options = ConfigurationOptions.Parse(connectionString);
         // Start even while Redis is down; the client reconnects and /health reports it.
         options.AbortOnConnectFail = false;
+        // While Redis is down, fail at once instead of queueing: callers have their own fallbacks
+        // (the job outbox) and must not hang a request.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
     }
 

@@ -33,6 +33,7 @@ public static partial class AuthApi
         if (await users.FindByEmailAsync(request.Email!) is { } existing)
         {
             await emails.SendAlreadyRegisteredAsync(existing, cancellationToken);
+            AuthMetrics.Signup("existing_email");
             return accepted;
         }
 
@@ -50,6 +51,7 @@ public static partial class AuthApi
         }
 
         await emails.SendVerificationAsync(user, cancellationToken);
+        AuthMetrics.Signup("created");
         return accepted;
     }
 

@@ -18,6 +18,7 @@ public static partial class AuthApi
     {
         if (limits.TryAcquire(AuthRateLimitPolicies.Login, request.Username!) is { } wait)
         {
+            AuthMetrics.SignIn("rate_limited");
             return AuthRateLimitPolicies.TooManyRequests(wait, http.Response.Headers);
         }
 
@@ -26,28 +27,33 @@ public static partial class AuthApi
         if (user is null)
         {
             users.PasswordHasher.VerifyHashedPassword(new User(), s_decoyHash.Value, request.Password!);
+            AuthMetrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
 
         if (await users.IsLockedOutAsync(user))
         {
+            AuthMetrics.SignIn("locked_out");
             return Locked(await users.GetLockoutEndDateAsync(user), http);
         }
         if (!await users.CheckPasswordAsync(user, request.Password!))
         {
             await users.AccessFailedAsync(user);
+            AuthMetrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
         await users.ResetAccessFailedCountAsync(user);
 
         if (!user.EmailConfirmed)
         {
+            AuthMetrics.SignIn("email_not_verified");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Email not verified.",
                 detail: "The email address of this account must be verified before signing in. Follow the link in the verification email, or ask for a new one at /api/auth/resend-verification/.");
         }
 
+        AuthMetrics.SignIn("success");
         return TypedResults.Ok(await tokens.IssueAsync(user, cancellationToken));
     }
 

@@ -35,6 +35,9 @@ public static class ApplicationServices
     /// <summary>The middleware, in order: errors first, then CORS, identity, and limits.</summary>
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // Resolve the signing key now, so a missing or malformed key stops the start, not a request.
+        app.Services.GetRequiredService<JwtSigningKey>();
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();

@@ -140,6 +140,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private static async Task InitializeClusterAsync(
         string binDirectory, string dataDirectory, string? runAs, bool fastButUnsafe, CancellationToken cancellationToken)
     {
+        var wasEmpty = !Directory.Exists(dataDirectory) || !Directory.EnumerateFileSystemEntries(dataDirectory).Any();
         Directory.CreateDirectory(dataDirectory);
         if (runAs is not null)
         {
@@ -163,17 +164,37 @@ public sealed partial class PostgresServer : IAsyncDisposable
             RunAsUser = runAs,
             WorkingDirectory = dataDirectory,
         });
-        await initdb.Exited.WaitAsync(cancellationToken);
-        if (initdb.ExitCode != 0)
+        try
         {
-            throw new InvalidOperationException(
-                $"initdb failed on {dataDirectory} (exit code {initdb.ExitCode}):{Environment.NewLine}{initdb.RecentOutput}");
+            await initdb.Exited.WaitAsync(cancellationToken);
+            if (initdb.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"initdb failed on {dataDirectory} (exit code {initdb.ExitCode}):{Environment.NewLine}{initdb.RecentOutput}");
+            }
+            // Only TCP from this machine, no password: a developer's and the tests' throwaway server.
+            await File.WriteAllTextAsync(
+                Path.Combine(dataDirectory, "pg_hba.conf"),
+                "# AskVideo local server: trust TCP connections from 127.0.0.1 only.\nhost all all 127.0.0.1/32 trust\n",
+                cancellationToken);
         }
-        // Only TCP from this machine, no password: a developer's and the tests' throwaway server.
-        await File.WriteAllTextAsync(
-            Path.Combine(dataDirectory, "pg_hba.conf"),
-            "# AskVideo local server: trust TCP connections from 127.0.0.1 only.\nhost all all 127.0.0.1/32 trust\n",
-            cancellationToken);
+        catch when (wasEmpty)
+        {
+            // Interrupted or failed: leave the folder empty, so that the next start initializes it again.
+            await initdb.StopAsync(UnixSignals.Terminate, TimeSpan.FromSeconds(5));
+            foreach (var entry in new DirectoryInfo(dataDirectory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo directory)
+                {
+                    directory.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+            throw;
+        }
     }
 
     /// <summary>

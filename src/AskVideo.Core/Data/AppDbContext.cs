@@ -1,4 +1,6 @@
 using AskVideo.Core.Accounts;
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Videos;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +13,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 {
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<Video> Videos => Set<Video>();
+    public DbSet<TranscriptSegment> TranscriptSegments => Set<TranscriptSegment>();
+    public DbSet<Job> Jobs => Set<Job>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -44,6 +49,42 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             token.Property(t => t.TokenHash).HasMaxLength(64);
             token.HasIndex(t => new { t.UserId, t.Purpose });
             token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Video>(video =>
+        {
+            video.ToTable("videos");
+            video.Property(v => v.Title).HasMaxLength(255);
+            video.Property(v => v.Description).HasMaxLength(5000);
+            video.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            video.Property(v => v.ProgressStage).HasMaxLength(32);
+            video.Property(v => v.OriginalFileName).HasMaxLength(255);
+            video.Property(v => v.StorageKey).HasMaxLength(255);
+            video.Property(v => v.ContentType).HasMaxLength(100);
+            video.Property(v => v.ErrorMessage).HasMaxLength(1000);
+            video.Property(v => v.Language).HasMaxLength(16);
+            video.HasIndex(v => new { v.OwnerId, v.CreatedAt });
+            video.HasOne<User>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            video.HasMany(v => v.Segments).WithOne().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<TranscriptSegment>(segment =>
+        {
+            segment.ToTable("transcript_segments");
+            segment.HasIndex(s => new { s.VideoId, s.Index }).IsUnique();
+        });
+
+        builder.Entity<Job>(job =>
+        {
+            job.ToTable("jobs");
+            job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            job.Property(j => j.LeaseOwner).HasMaxLength(200);
+            job.Property(j => j.LastError).HasMaxLength(2000);
+            job.Property(j => j.TraceParent).HasMaxLength(128);
+            // The relay's question: which jobs wait to be published?
+            job.HasIndex(j => new { j.Status, j.NotBefore }).HasFilter("\"PublishedAt\" IS NULL");
+            job.HasIndex(j => j.VideoId);
+            job.HasOne<Video>().WithMany().HasForeignKey(j => j.VideoId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

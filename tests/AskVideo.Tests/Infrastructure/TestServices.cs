@@ -16,6 +16,9 @@ public sealed class TestServices : IAsyncLifetime
 
     public PostgresServer Postgres { get; private set; } = null!;
     public RedisServer Redis { get; private set; } = null!;
+    /// <summary>Generated media, shared by all tests of the run.</summary>
+    public TestMedia Media => new(Path.Combine(RunDirectory, "media-fixtures"));
+
     public string RunDirectory { get; } = Path.Combine(RepositoryRoot.Path, ".test-data", $"run-{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}");
 
     public async ValueTask InitializeAsync()

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs AskVideo on this machine: installs what is missing, builds, then starts PostgreSQL, Redis,
+# Api and Worker through the AppHost (data in .data/). Ctrl+C stops everything.
+# Arguments go to the AppHost, e.g.: scripts/run.sh --AppHost:ApiPort=8080
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+echo "[run] dotnet build"
+dotnet build AskVideo.slnx -c Debug --no-restore --nologo --verbosity quiet
+exec dotnet .artifacts/bin/AskVideo.AppHost/debug/AskVideo.AppHost.dll "$@"

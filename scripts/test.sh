@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test (they start their own PostgreSQL and Redis). Results: .artifacts/test-results/*.trx.
+# Arguments go to dotnet test, e.g.: scripts/test.sh --filter "FullyQualifiedName~AppHost"
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+results=.artifacts/test-results
+rm -rf "$results"
+exec dotnet test AskVideo.slnx --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
