@@ -65,7 +65,7 @@ postgres_major() {
 
 # --- system packages -------------------------------------------------------------------------
 command -v dpkg-query >/dev/null || fail "this script needs Debian or a derivative (dpkg, apt)"
-packages=(redis-server ffmpeg espeak-ng pocketsphinx pocketsphinx-en-us)
+packages=(redis-server ffmpeg espeak-ng flite pocketsphinx pocketsphinx-en-us)
 [[ -n $(postgres_major) ]] || packages+=(postgresql)
 apt_install "${packages[@]}"
 

@@ -1,5 +1,8 @@
 using AskVideo.Api.Auth;
+using AskVideo.Api.Groups;
 using AskVideo.Api.Infrastructure;
+using AskVideo.Api.Sharing;
+using AskVideo.Api.Videos;
 using AskVideo.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,5 +16,9 @@ app.UseApplicationPipeline();
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAuthApi();
+app.MapVideosApi();
+app.MapMediaApi();
+app.MapGroupsApi();
+app.MapSharingApi();
 
 app.Run();

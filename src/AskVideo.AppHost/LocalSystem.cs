@@ -130,6 +130,9 @@ internal sealed class LocalSystem(IConfiguration configuration, AppHostOptions o
             ["Jwt__SigningKey"] = configuration["Jwt:SigningKey"] is { Length: > 0 } key
                 ? key
                 : await SigningKey.LoadOrCreateAsync(Path.Combine(DataDirectory, "keys", "jwt-signing-key"), cancellationToken),
+            ["MediaUrls__SigningKey"] = configuration["MediaUrls:SigningKey"] is { Length: > 0 } mediaKey
+                ? mediaKey
+                : await SigningKey.LoadOrCreateAsync(Path.Combine(DataDirectory, "keys", "media-signing-key"), cancellationToken),
         };
         foreach (var name in s_passThroughConnections)
         {

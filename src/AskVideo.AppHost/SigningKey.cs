@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace AskVideo.AppHost;
 
-/// <summary>The Api's JWT signing key for local runs: made once, kept in the data folder, readable by its owner only.</summary>
+/// <summary>The Api's signing keys (JWT, media URLs) for local runs: made once, kept in the data folder, readable by its owner only.</summary>
 internal static class SigningKey
 {
     public static async Task<string> LoadOrCreateAsync(string path, CancellationToken cancellationToken)

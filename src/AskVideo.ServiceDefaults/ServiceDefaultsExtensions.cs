@@ -48,9 +48,20 @@ public static class ServiceDefaultsExtensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, Telemetry.Name)
                 .AddAspNetCoreInstrumentation(aspnet =>
+                {
                     // Probes would drown the useful traces.
                     aspnet.Filter = context => !context.Request.Path.StartsWithSegments("/health")
-                        && !context.Request.Path.StartsWithSegments("/alive"))
+                        && !context.Request.Path.StartsWithSegments("/alive");
+                    // A share token in a path is a credential: keep it out of trace storage.
+                    // (Query strings, which carry media signatures, are redacted by the instrumentation.)
+                    aspnet.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Path.StartsWithSegments("/api/share"))
+                        {
+                            activity.SetTag("url.path", "/api/share/{token}");
+                        }
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
 

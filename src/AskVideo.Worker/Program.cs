@@ -1,10 +1,14 @@
+using AskVideo.Core;
 using AskVideo.Core.Data;
 using AskVideo.ServiceDefaults;
+using AskVideo.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddAppDatabase(builder.Configuration);
+builder.Services.AddMediaAndJobs();
+builder.AddWorkerServices();
 
 var app = builder.Build();
 

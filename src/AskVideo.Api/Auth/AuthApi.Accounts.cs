@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Security.Claims;
+using AskVideo.Api.Videos;
 using AskVideo.Core.Accounts;
+using AskVideo.Core.Data;
+using AskVideo.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AskVideo.Api.Auth;
@@ -166,7 +170,8 @@ public static partial class AuthApi
 
     /// <summary>DELETE /api/auth/me/: deletes the account and everything it owns; needs the password.</summary>
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteMe(
-        [FromBody] DeleteMeRequest request, ClaimsPrincipal principal, UserManager<User> users)
+        [FromBody] DeleteMeRequest request, ClaimsPrincipal principal, UserManager<User> users,
+        AppDbContext db, IMediaStorage storage, CancellationToken cancellationToken)
     {
         if (await FindCurrentAsync(principal, users) is not { } user)
         {
@@ -178,8 +183,10 @@ public static partial class AuthApi
                 new Dictionary<string, string[]> { ["password"] = ["The password is incorrect."] },
                 title: "The account was not deleted.");
         }
-        // Refresh and email tokens go with the user (cascade).
+        var storageKeys = await db.Videos.Where(v => v.OwnerId == user.Id).Select(v => v.StorageKey).ToListAsync(cancellationToken);
+        // Tokens, videos, transcripts and jobs go with the user (cascade); the files right after.
         await users.DeleteAsync(user);
+        await storage.DeleteAsync(storageKeys, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using AskVideo.Api.Auth;
 using AskVideo.Api.Email;
+using AskVideo.Api.Groups;
+using AskVideo.Api.Sharing;
+using AskVideo.Api.Videos;
+using AskVideo.Core;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -28,6 +32,11 @@ public static class ApplicationServices
         services.AddCorsFromConfiguration();
         services.AddEmail();
         builder.AddAuth();
+        services.AddMediaAndJobs();
+        services.AddVideos();
+        services.AddMediaDelivery();
+        services.AddGroups();
+        services.AddSharing();
 
         return builder;
     }
@@ -37,6 +46,7 @@ public static class ApplicationServices
     {
         // Resolve the signing key now, so a missing or malformed key stops the start, not a request.
         app.Services.GetRequiredService<JwtSigningKey>();
+        app.Services.GetRequiredService<MediaUrls>();
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

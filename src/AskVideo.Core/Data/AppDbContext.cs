@@ -1,4 +1,5 @@
 using AskVideo.Core.Accounts;
+using AskVideo.Core.Groups;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
 using Microsoft.AspNetCore.Identity;
@@ -16,6 +17,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Video> Videos => Set<Video>();
     public DbSet<TranscriptSegment> TranscriptSegments => Set<TranscriptSegment>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<VideoGroup> VideoGroups => Set<VideoGroup>();
+    public DbSet<VideoGroupMember> VideoGroupMembers => Set<VideoGroupMember>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -85,6 +88,28 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             job.HasIndex(j => new { j.Status, j.NotBefore }).HasFilter("\"PublishedAt\" IS NULL");
             job.HasIndex(j => j.VideoId);
             job.HasOne<Video>().WithMany().HasForeignKey(j => j.VideoId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<VideoGroup>(group =>
+        {
+            group.ToTable("video_groups");
+            group.Property(g => g.Name).HasMaxLength(VideoGroup.NameMaxLength);
+            group.Property(g => g.Description).HasMaxLength(VideoGroup.DescriptionMaxLength);
+            group.Property(g => g.ShareToken).HasMaxLength(VideoGroup.ShareTokenMaxLength);
+            // Guests are found by their token alone; unique, so one token opens one group.
+            group.HasIndex(g => g.ShareToken).IsUnique();
+            group.HasIndex(g => new { g.OwnerId, g.Position });
+            group.HasOne<User>().WithMany().HasForeignKey(g => g.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            group.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<VideoGroupMember>(member =>
+        {
+            member.ToTable("video_group_members");
+            member.HasKey(m => new { m.GroupId, m.VideoId });
+            // Deleting a video takes it out of every group it was in.
+            member.HasOne(m => m.Video).WithMany().HasForeignKey(m => m.VideoId).OnDelete(DeleteBehavior.Cascade);
+            member.HasIndex(m => m.VideoId);
         });
     }
 }

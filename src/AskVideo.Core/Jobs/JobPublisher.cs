@@ -1,6 +1,7 @@
 using AskVideo.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace AskVideo.Core.Jobs;
@@ -10,27 +11,33 @@ namespace AskVideo.Core.Jobs;
 /// right after an upload commits, and by the Worker's relay for jobs that were not (Redis down,
 /// process crash) or that wait for a retry.
 /// </summary>
-public sealed class JobPublisher(IConnectionMultiplexer redis, ILogger<JobPublisher> logger)
+public sealed class JobPublisher(IConnectionMultiplexer redis, NpgsqlDataSource dataSource, ILogger<JobPublisher> logger)
 {
+    private readonly JobStream _stream = JobStream.For(dataSource);
+
     /// <summary>Publishes one job; returns false (and logs) when Redis cannot be reached.</summary>
     public async Task<bool> TryPublishAsync(AppDbContext db, long jobId, string? traceParent, CancellationToken cancellationToken)
     {
+        var publishing = DateTimeOffset.UtcNow;
         try
         {
             var database = redis.GetDatabase();
             NameValueEntry[] fields = traceParent is null
                 ? [new(JobStream.JobIdField, jobId)]
                 : [new(JobStream.JobIdField, jobId), new(JobStream.TraceParentField, traceParent)];
-            await database.StreamAddAsync(JobStream.Key, fields);
-            await database.PublishAsync(RedisChannel.Literal(JobStream.WakeChannel), jobId);
+            await database.StreamAddAsync(_stream.Key, fields);
+            await database.PublishAsync(RedisChannel.Literal(_stream.WakeChannel), jobId);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Job {JobId} could not be published now; the relay will publish it", jobId);
+            logger.LogWarning("Job {JobId} could not be published now; the relay will publish it: {Reason}", jobId, ex.Message);
             return false;
         }
 
-        await db.Jobs.Where(j => j.Id == jobId)
+        // A worker may already have taken the entry, failed fast and put the job back to pending
+        // for a retry (PublishedAt null again) before this line runs: such a job is left alone, or
+        // its retry would never be published.
+        await db.Jobs.Where(j => j.Id == jobId && (j.Status != JobStatus.Pending || j.UpdatedAt <= publishing))
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.PublishedAt, DateTimeOffset.UtcNow), cancellationToken);
         return true;
     }

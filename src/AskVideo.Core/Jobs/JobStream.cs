@@ -1,15 +1,25 @@
+using Npgsql;
+
 namespace AskVideo.Core.Jobs;
 
-/// <summary>Names shared by every producer and consumer of the job stream.</summary>
-public static class JobStream
+/// <summary>
+/// Names shared by every producer and consumer of the job stream. A stream entry carries only a job
+/// id, and a job id means something only in its own database, so the stream is named after the
+/// database: deployments (or test databases) that share one Redis never read each other's jobs.
+/// </summary>
+public sealed record JobStream(string Key, string WakeChannel)
 {
-    /// <summary>The Redis stream that carries job ids.</summary>
-    public const string Key = "askvideo:jobs";
     /// <summary>The consumer group of all workers.</summary>
     public const string Group = "workers";
-    /// <summary>Pub/sub channel that wakes idle workers as soon as a job is added.</summary>
-    public const string WakeChannel = "askvideo:jobs:wake";
 
     public const string JobIdField = "job_id";
     public const string TraceParentField = "traceparent";
+
+    /// <summary>The stream (<c>askvideo:jobs:{database}</c>) and the pub/sub channel that wakes idle workers.</summary>
+    public static JobStream ForDatabase(string database) =>
+        new($"askvideo:jobs:{database}", $"askvideo:jobs:{database}:wake");
+
+    /// <summary>The stream of the database <paramref name="dataSource"/> points at.</summary>
+    public static JobStream For(NpgsqlDataSource dataSource) =>
+        ForDatabase(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "postgres");
 }

@@ -15,7 +15,10 @@ public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.
     private string _database = "";
 
     public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    public string MediaSigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
     public string MailDirectory { get; } = Path.Combine(services.RunDirectory, "mail", Guid.NewGuid().ToString("N"));
+    /// <summary>This instance's media storage folder (<c>Media:Root</c>).</summary>
+    public string MediaRoot { get; } = Path.Combine(services.RunDirectory, "media", Guid.NewGuid().ToString("N"));
     public Mailbox Mailbox => new(MailDirectory);
     public TestServices Servers => services;
     public string DatabaseConnectionString => _database;
@@ -37,7 +40,9 @@ public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.
             ["ConnectionStrings:postgres"] = _database,
             ["ConnectionStrings:redis"] = services.Redis.ConnectionString,
             ["Jwt:SigningKey"] = SigningKey,
+            ["MediaUrls:SigningKey"] = MediaSigningKey,
             ["Email:PickupDirectory"] = MailDirectory,
+            ["Media:Root"] = MediaRoot,
             ["Email:LinkBaseUrl"] = "http://front.example",
             // All tests share 127.0.0.1: per-IP limits are raised here and tested on their own.
             ["RateLimits:Auth:LoginPermits"] = "10000",

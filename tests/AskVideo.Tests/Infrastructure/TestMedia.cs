@@ -12,7 +12,9 @@ public sealed class TestMedia(string directory)
 {
     public const string DefaultSentence = "The quick brown fox jumps over the lazy dog near the river bank.";
 
-    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    // One gate per file: making a file may need another cached file (a spoken video needs its
+    // speech), so a single gate would deadlock on itself.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> s_gates = new(StringComparer.Ordinal);
 
     /// <summary>Audio/video arguments for ffmpeg by extension (audio-only formats have no video).</summary>
     private static readonly Dictionary<string, (bool Video, string Codecs)> s_formats = new(StringComparer.OrdinalIgnoreCase)
@@ -88,7 +90,8 @@ public sealed class TestMedia(string directory)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
-        await s_gate.WaitAsync();
+        var gate = s_gates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
         try
         {
             if (!File.Exists(path))
@@ -100,7 +103,7 @@ public sealed class TestMedia(string directory)
         }
         finally
         {
-            s_gate.Release();
+            gate.Release();
         }
         return path;
     }

@@ -173,6 +173,74 @@ namespace AskVideo.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ShareCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ShareToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareToken")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId", "Position");
+
+                    b.ToTable("video_groups", (string)null);
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Groups.VideoGroupMember", b =>
+                {
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VideoId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("GroupId", "VideoId");
+
+                    b.HasIndex("VideoId");
+
+                    b.ToTable("video_group_members", (string)null);
+                });
+
             modelBuilder.Entity("AskVideo.Core.Jobs.Job", b =>
                 {
                     b.Property<long>("Id")
@@ -433,6 +501,32 @@ namespace AskVideo.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
+                {
+                    b.HasOne("AskVideo.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Groups.VideoGroupMember", b =>
+                {
+                    b.HasOne("AskVideo.Core.Groups.VideoGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AskVideo.Core.Videos.Video", "Video")
+                        .WithMany()
+                        .HasForeignKey("VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Video");
+                });
+
             modelBuilder.Entity("AskVideo.Core.Jobs.Job", b =>
                 {
                     b.HasOne("AskVideo.Core.Videos.Video", null)
@@ -485,6 +579,11 @@ namespace AskVideo.Core.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("AskVideo.Core.Videos.Video", b =>

@@ -1,0 +1,46 @@
+using AskVideo.Benchmarks;
+
+// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media]   (default: all)
+// Run through bench/run.sh, which builds everything in Release first.
+var root = Repository.Root();
+var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media"];
+var media = new BenchMedia(Path.Combine(root, ".test-data", "bench-media"));
+
+foreach (var scenario in scenarios)
+{
+    Console.WriteLine($"== {scenario}");
+    switch (scenario)
+    {
+        case "upload":
+            await UploadBenchmark.RunAsync(root, media);
+            break;
+        case "queue":
+            await QueueBenchmark.RunAsync(root, media);
+            break;
+        case "pipeline":
+            await PipelineBenchmark.RunAsync(root, media);
+            break;
+        case "media":
+            await MediaBenchmark.RunAsync(root, media);
+            break;
+        default:
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline or media");
+            return 2;
+    }
+}
+return 0;
+
+internal static class Repository
+{
+    public static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AskVideo.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("AskVideo.slnx not found above the benchmark binaries.");
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace AskVideo.Benchmarks;
+
+/// <summary>
+/// The whole system as a user runs it: the AppHost (Release build) with its own data folder, its
+/// PostgreSQL, Redis, Api and Worker, and one signed-in account.
+/// </summary>
+internal sealed partial class SystemUnderTest : IAsyncDisposable
+{
+    private readonly Process _appHost;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    public string DataDirectory { get; }
+    public string ApiUrl { get; private set; } = "";
+    public string PostgresConnectionString { get; private set; } = "";
+    public int ApiPid { get; private set; }
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(30) };
+
+    private SystemUnderTest(string repositoryRoot, IReadOnlyDictionary<string, string> environment)
+    {
+        DataDirectory = Path.Combine(repositoryRoot, ".test-data", $"bench-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                Path.Combine(repositoryRoot, ".artifacts/bin/AskVideo.AppHost/release/AskVideo.AppHost.dll"),
+                $"--AppHost:DataDirectory={DataDirectory}",
+                "--AppHost:Configuration=Release",
+                $"--AppHost:ApiPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
+            },
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
+        start.Environment["Email__PickupDirectory"] = Path.Combine(DataDirectory, "mail");
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["RateLimits__Auth__LoginPermits"] = "1000";
+        start.Environment["RateLimits__Auth__EmailPermits"] = "1000";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        _appHost = Process.Start(start) ?? throw new InvalidOperationException("The AppHost did not start.");
+        _appHost.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _appHost.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _appHost.BeginOutputReadLine();
+        _appHost.BeginErrorReadLine();
+    }
+
+    public static async Task<SystemUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> environment)
+    {
+        var system = new SystemUnderTest(repositoryRoot, environment);
+        await system.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        await system.SignInAsync();
+        return system;
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var line in _output)
+            {
+                if (StartedLine().Match(line) is { Success: true } started)
+                {
+                    if (started.Groups["name"].Value == "api")
+                    {
+                        ApiPid = int.Parse(started.Groups["pid"].Value, CultureInfo.InvariantCulture);
+                        ApiUrl = started.Groups["rest"].Value.Split(' ')[0];
+                    }
+                    else if (started.Groups["name"].Value == "postgres")
+                    {
+                        PostgresConnectionString = started.Groups["rest"].Value.Trim();
+                    }
+                }
+                if (line.Contains("Press Ctrl+C", StringComparison.Ordinal))
+                {
+                    Http.BaseAddress = new Uri(ApiUrl);
+                    return;
+                }
+            }
+            if (_appHost.HasExited)
+            {
+                throw new InvalidOperationException("The AppHost stopped:\n" + string.Join('\n', _output));
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The AppHost was not ready in time:\n" + string.Join('\n', _output));
+    }
+
+    private async Task SignInAsync()
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var (username, email, password) = ($"bench_{id}", $"bench_{id}@example.com", "benchmark-password");
+        (await Http.PostAsJsonAsync("/api/auth/signup/", new { username, email, password })).EnsureSuccessStatusCode();
+        var mail = Directory.EnumerateFiles(Path.Combine(DataDirectory, "mail"), "*.eml").Select(File.ReadAllText)
+            .Single(text => text.Contains(email, StringComparison.Ordinal));
+        var link = LinkPattern().Match(mail);
+        (await Http.PostAsJsonAsync("/api/auth/verify-email/", new { uid = link.Groups["uid"].Value, token = link.Groups["token"].Value }))
+            .EnsureSuccessStatusCode();
+        var login = await Http.PostAsJsonAsync("/api/auth/login/", new { username, password });
+        var tokens = JsonNode.Parse(await login.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", tokens["access"]!.GetValue<string>());
+    }
+
+    /// <summary>Resident memory of the Api process, in bytes (VmRSS).</summary>
+    public long ApiResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{ApiPid.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("VmRSS not found.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_appHost.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _appHost.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
+            await _appHost.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        _appHost.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"started (?<name>\w+): pid (?<pid>\d+), (?<rest>.*)$")]
+    private static partial Regex StartedLine();
+
+    [GeneratedRegex(@"uid=(?<uid>\d+)&token=(?<token>[A-Za-z0-9_\-]+)")]
+    private static partial Regex LinkPattern();
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds everything in Release and runs the benchmarks: upload throughput and memory, queue
+# latency, pipeline overhead, media delivery. Arguments pick scenarios: bench/run.sh upload queue pipeline media
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+dotnet build AskVideo.slnx -c Release --nologo --verbosity quiet
+exec dotnet .artifacts/bin/AskVideo.Benchmarks/release/AskVideo.Benchmarks.dll "$@"

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Claims;
+using AskVideo.Core.Data;
+using AskVideo.Core.Storage;
+using AskVideo.Core.Videos;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Net.Http.Headers;
+
+namespace AskVideo.Api.Media;
+
+/// <summary>
+/// /api/media: a video's original file, streamed with HTTP ranges and validators. Three kinds of
+/// caller may play it: its owner (Bearer token), a holder of a share token of a group that holds
+/// it (<c>?share_token=</c>), and a holder of a signed URL (<c>?expires=&amp;signature=</c>).
+/// Everyone else gets a 404, as if it did not exist.
+/// </summary>
+public static class MediaApi
+{
+    public static RouteGroupBuilder MapMediaApi(this IEndpointRouteBuilder app)
+    {
+        var media = app.MapGroup("/api/media").WithTags("Media");
+        // Authorization is decided per request from the three credentials above.
+        media.MapMethods("/videos/{id:int}", [HttpMethods.Get, HttpMethods.Head], GetVideoFile).AllowAnonymous();
+        return media;
+    }
+
+    /// <summary>GET /api/media/videos/{id}: 200 or 206 with the bytes asked for, 304, 412, 416 or 404.</summary>
+    internal static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetVideoFile(
+        int id, long? expires, string? signature, string? share_token, ClaimsPrincipal principal,
+        AppDbContext db, IMediaStorage storage, MediaUrls urls, CancellationToken cancellationToken)
+    {
+        var video = await FindPlayableAsync(id, expires, signature, share_token, principal, db, urls, cancellationToken);
+        if (video is null || !storage.Exists(video.StorageKey))
+        {
+            return NotFound();
+        }
+
+        var file = new FileInfo(storage.GetLocalPath(video.StorageKey));
+        var lastModified = new DateTimeOffset(file.LastWriteTimeUtc);
+        var etag = new EntityTagHeaderValue($"\"{file.Length:x}-{lastModified.UtcTicks:x}\"");
+        return TypedResults.PhysicalFile(file.FullName, video.ContentType, fileDownloadName: null,
+            lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
+    }
+
+    private static async Task<Video?> FindPlayableAsync(
+        int id, long? expires, string? signature, string? shareToken, ClaimsPrincipal principal,
+        AppDbContext db, MediaUrls urls, CancellationToken cancellationToken)
+    {
+        var videos = db.Videos.AsNoTracking().Where(v => v.Id == id);
+        if (expires is not null || signature is not null)
+        {
+            return expires is { } until && signature is not null && urls.Verify(id, until, signature)
+                ? await videos.SingleOrDefaultAsync(cancellationToken)
+                : null;
+        }
+        if (shareToken is not null)
+        {
+            return shareToken.Length is > 0 and <= 64
+                ? await videos.Where(v => db.VideoGroupMembers.Any(m =>
+                        m.VideoId == v.Id && db.VideoGroups.Any(g => g.Id == m.GroupId && g.ShareToken == shareToken)))
+                    .SingleOrDefaultAsync(cancellationToken)
+                : null;
+        }
+        if (int.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+        {
+            return await videos.Where(v => v.OwnerId == userId).SingleOrDefaultAsync(cancellationToken);
+        }
+        return null;
+    }
+
+    private static ProblemHttpResult NotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "There is no such video, or this link does not open it.");
+}

@@ -1,0 +1,14 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace AskVideo.Api.Videos;
+
+public static class CurrentUser
+{
+    /// <summary>The signed-in user's id, from the access token's subject.</summary>
+    public static int UserId(this ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new InvalidOperationException("The access token has no numeric subject; the endpoint must require a signed-in user.");
+}

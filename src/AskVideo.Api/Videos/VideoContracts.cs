@@ -1,0 +1,123 @@
+using System.Globalization;
+using AskVideo.Api.Infrastructure;
+using AskVideo.Core.Videos;
+
+namespace AskVideo.Api.Videos;
+
+// Field names in validation errors are the JSON (snake_case) names.
+
+public sealed record ProgressResponse(string? Stage, int Percent);
+
+public record VideoResponse(
+    int Id,
+    string Title,
+    string Description,
+    string Status,
+    ProgressResponse Progress,
+    double? DurationSeconds,
+    string? MediaUrl,
+    string OriginalFileName,
+    long SizeBytes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? ErrorMessage);
+
+/// <summary>GET /api/videos/{id}/: the video and its transcript (null until there is one).</summary>
+public sealed record VideoDetailResponse : VideoResponse
+{
+    public VideoDetailResponse(VideoResponse video, TranscriptResponse? transcript) : base(video) => Transcript = transcript;
+
+    public TranscriptResponse? Transcript { get; init; }
+}
+
+public sealed record SegmentResponse(int Index, double Start, double End, string Text);
+
+public sealed record TranscriptResponse(string Text, string? Language, IReadOnlyList<SegmentResponse> Segments);
+
+public sealed record VideoListResponse(int Count, string? Next, string? Previous, IReadOnlyList<VideoResponse> Results);
+
+/// <summary>One Server-Sent Event of GET /api/videos/{id}/events/.</summary>
+public sealed record VideoStatusEvent(string Status, ProgressResponse Progress, string? ErrorMessage);
+
+public sealed record UpdateVideoRequest(string? Title, string? Description) : IValidatable
+{
+    public Dictionary<string, string[]> Validate() => new Validation.Errors()
+        .Check("title", Title is null || !string.IsNullOrWhiteSpace(Title), "The title cannot be blank.")
+        .MaxLength("title", Title?.Trim(), VideoRules.TitleMaxLength)
+        .MaxLength("description", Description, VideoRules.DescriptionMaxLength)
+        .ToDictionary();
+}
+
+/// <summary>The query of GET /api/videos/; kept as text so that a bad value is named in a 400.</summary>
+public sealed record VideoListQuery(string? Limit, string? Offset, string? Status, string? Q, string? Ordering) : IValidatable
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public int LimitValue => Limit is null ? DefaultLimit : int.Parse(Limit, CultureInfo.InvariantCulture);
+    public int OffsetValue => Offset is null ? 0 : int.Parse(Offset, CultureInfo.InvariantCulture);
+    public VideoStatus? StatusValue => Status is null ? null : VideoRules.ParseStatus(Status);
+
+    public Dictionary<string, string[]> Validate() => new Validation.Errors()
+        .Check("limit", Limit is null || (IsInt(Limit, out var limit) && limit is >= 1 and <= MaxLimit),
+            $"A whole number from 1 to {MaxLimit}.")
+        .Check("offset", Offset is null || (IsInt(Offset, out var offset) && offset >= 0), "A whole number, 0 or more.")
+        .Check("status", Status is null || VideoRules.ParseStatus(Status) is not null,
+            $"One of: {string.Join(", ", VideoRules.StatusNames)}.")
+        .MaxLength("q", Q, 200)
+        .Check("ordering", Ordering is null || VideoOrdering.IsKnown(Ordering), $"One of: {string.Join(", ", VideoOrdering.Names)}.")
+        .ToDictionary();
+
+    private static bool IsInt(string value, out int number) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+}
+
+public static class VideoRules
+{
+    public const int TitleMaxLength = 255;
+    public const int DescriptionMaxLength = 5000;
+
+    public static IReadOnlyList<string> StatusNames { get; } = [.. Enum.GetValues<VideoStatus>().Select(Name)];
+
+    public static string Name(VideoStatus status) => status switch
+    {
+        VideoStatus.Pending => "pending",
+        VideoStatus.Processing => "processing",
+        VideoStatus.Completed => "completed",
+        VideoStatus.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static VideoStatus? ParseStatus(string name) =>
+        Enum.GetValues<VideoStatus>().Select(s => (VideoStatus?)s).FirstOrDefault(s => Name(s!.Value) == name);
+
+    public static bool IsTerminal(VideoStatus status) => status is VideoStatus.Completed or VideoStatus.Error;
+
+    public static VideoResponse ToResponse(this Video video, MediaUrls urls) => new(
+        video.Id,
+        video.Title,
+        video.Description,
+        Name(video.Status),
+        new ProgressResponse(video.ProgressStage, video.ProgressPercent),
+        video.DurationSeconds,
+        urls.For(video.Id),
+        video.OriginalFileName,
+        video.SizeBytes,
+        video.CreatedAt,
+        video.UpdatedAt,
+        video.ErrorMessage);
+
+    /// <summary>Null while the video has neither text nor segments.</summary>
+    public static TranscriptResponse? ToTranscript(this Video video)
+    {
+        if (video.TranscriptText is null && video.Segments.Count == 0)
+        {
+            return null;
+        }
+        var segments = video.Segments.OrderBy(s => s.Index)
+            .Select(s => new SegmentResponse(s.Index, s.Start, s.End, s.Text))
+            .ToList();
+        var text = video.TranscriptText ?? string.Join(" ", segments.Select(s => s.Text.Trim()));
+        return new TranscriptResponse(text, video.Language, segments);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Text;
+using AskVideo.Core.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskVideo.Api.Videos;
+
+public static partial class VideosApi
+{
+    /// <summary>
+    /// GET /api/videos/{id}/transcript/?format=json|txt|srt|vtt (json by default). A video that has
+    /// no transcript yet answers 404, with its status in the detail.
+    /// </summary>
+    internal static async Task<Results<Ok<TranscriptResponse>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Transcript(
+        int id, string? format, ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken)
+    {
+        format = format?.ToLowerInvariant() ?? "json";
+        if (!TranscriptFiles.Formats.Contains(format))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["format"] = [$"One of: {string.Join(", ", TranscriptFiles.Formats)}."] },
+                title: "Some fields are not valid.");
+        }
+
+        var video = await db.Videos.AsNoTracking().OwnedBy(principal.UserId()).Include(v => v.Segments)
+            .SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
+        if (video is null)
+        {
+            return VideoNotFound();
+        }
+        if (video.ToTranscript() is not { } transcript)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This video has no transcript yet.",
+                detail: $"The video is {VideoRules.Name(video.Status)}. Its transcript is available once it is completed.");
+        }
+
+        return format switch
+        {
+            "txt" => Download(TranscriptFiles.ToText(transcript), "text/plain; charset=utf-8", video.Title, id, format),
+            "srt" => Download(TranscriptFiles.ToSrt(transcript), "application/x-subrip; charset=utf-8", video.Title, id, format),
+            "vtt" => Download(TranscriptFiles.ToVtt(transcript), "text/vtt; charset=utf-8", video.Title, id, format),
+            _ => TypedResults.Ok(transcript),
+        };
+    }
+
+    /// <summary>
+    /// GET /api/videos/{id}/events/: Server-Sent Events named <c>status</c> with
+    /// <c>{status, progress {stage, percent}, error_message}</c>, first the current state, then each
+    /// change; the stream ends after <c>completed</c> or <c>error</c>.
+    /// </summary>
+    internal static async Task<Results<ServerSentEventsResult<VideoStatusEvent>, ProblemHttpResult>> Events(
+        int id, ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Videos.OwnedBy(principal.UserId()).AnyAsync(v => v.Id == id, cancellationToken))
+        {
+            return VideoNotFound();
+        }
+        return TypedResults.ServerSentEvents(VideoEvents.WatchAsync(db, id, cancellationToken), eventType: "status");
+    }
+
+    private static FileContentHttpResult Download(string content, string contentType, string title, int id, string extension) =>
+        TypedResults.File(Encoding.UTF8.GetBytes(content), contentType, TranscriptFiles.DownloadName(title, id, extension));
+}

@@ -1,0 +1,191 @@
+using AskVideo.Core.Data;
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Videos;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AskVideo.Worker.Jobs;
+
+public enum LeaseResult
+{
+    /// <summary>This worker now holds the job.</summary>
+    Taken,
+    /// <summary>The job succeeded or failed already: the entry is a leftover.</summary>
+    Finished,
+    /// <summary>The job no longer exists (its video was deleted).</summary>
+    Gone,
+    /// <summary>Another live worker holds the job; its entry stays unacknowledged.</summary>
+    HeldElsewhere,
+}
+
+/// <summary>
+/// The job state machine in PostgreSQL. Every change after the lease is taken is conditional on
+/// this worker still holding it, so a worker that stalled past its lease cannot overwrite the work
+/// of the one that took over.
+/// </summary>
+public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, TimeProvider time)
+{
+    private WorkerOptions Options => options.Value;
+    private string Owner => Options.ConsumerName;
+
+    /// <summary>
+    /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
+    /// expired (its worker died). Every take counts as an attempt, so a file that kills its worker
+    /// each time still ends after the job's <see cref="Job.MaxAttempts"/>.
+    /// </summary>
+    public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // Lease times come from the database's clock (now()), evaluated when the row is locked:
+        // neither a slow first query nor clock skew between workers can shorten a lease.
+        var lease = Options.ClaimIdleTime;
+        var owner = Owner;
+        var taken = await db.Jobs
+            .Where(j => j.Id == jobId
+                && (j.Status == JobStatus.Pending || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.Status, JobStatus.Running)
+                .SetProperty(j => j.LeaseOwner, owner)
+                .SetProperty(j => j.LeaseExpiresAt, j => DateTimeOffset.UtcNow + lease)
+                .SetProperty(j => j.Attempts, j => j.Attempts + 1)
+                .SetProperty(j => j.StartedAt, j => DateTimeOffset.UtcNow)
+                .SetProperty(j => j.UpdatedAt, j => DateTimeOffset.UtcNow), cancellationToken);
+
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        return (taken, job) switch
+        {
+            (1, not null) => (LeaseResult.Taken, job),
+            (_, null) => (LeaseResult.Gone, null),
+            (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => (LeaseResult.Finished, job),
+            _ => (LeaseResult.HeldElsewhere, job),
+        };
+    }
+
+    /// <summary>
+    /// Runs the lease queries once against no job, so that the first real job does not pay for
+    /// building the model and compiling them while its lease is already running.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await TryTakeAsync(0, cancellationToken);
+        await ExtendAsync(0, cancellationToken);
+    }
+
+    /// <summary>Extends the lease; false when this worker no longer holds it.</summary>
+    public async Task<bool> ExtendAsync(long jobId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var lease = Options.ClaimIdleTime;
+        return await Held(db, jobId)
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, j => DateTimeOffset.UtcNow + lease), cancellationToken) == 1;
+    }
+
+    /// <summary>Back to pending with a backoff; the relay republishes it when due. The video keeps processing.</summary>
+    public async Task<bool> RetryLaterAsync(Job job, string error, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(j => j.Status, JobStatus.Pending)
+            .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.NotBefore, notBefore)
+            .SetProperty(j => j.LeaseOwner, (string?)null)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.LastError, Truncate(error, 2000))
+            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        if (held == 0)
+        {
+            return false;
+        }
+        await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
+            .SetProperty(v => v.Status, VideoStatus.Processing)
+            .SetProperty(v => v.ProgressStage, "retrying")
+            .SetProperty(v => v.UpdatedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Dead-letters the job (kept, failed) and puts the video in error with a message its owner can act on.</summary>
+    public async Task<bool> FailAsync(Job job, string error, string userMessage, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(j => j.Status, JobStatus.Failed)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.LastError, Truncate(error, 2000))
+            .SetProperty(j => j.FinishedAt, now)
+            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        if (held == 0)
+        {
+            return false;
+        }
+        await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
+            .SetProperty(v => v.Status, VideoStatus.Error)
+            .SetProperty(v => v.ProgressStage, "error")
+            .SetProperty(v => v.ErrorMessage, Truncate(userMessage, 1000))
+            .SetProperty(v => v.UpdatedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives an unfinished job back on shutdown: pending, due now, unpublished so the relay hands it
+    /// to another worker. The attempt is not counted: the job did not fail.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Job job, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        return await Held(db, job.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(j => j.Status, JobStatus.Pending)
+            .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.NotBefore, now)
+            .SetProperty(j => j.LeaseOwner, (string?)null)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.Attempts, j => j.Attempts - 1)
+            .SetProperty(j => j.UpdatedAt, now), cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Marks the job succeeded and runs <paramref name="saveResults"/> in the same transaction, so
+    /// the results and the job's state commit together or not at all. False (nothing written)
+    /// when this worker no longer holds the lease.
+    /// </summary>
+    public async Task<bool> CompleteAsync(Job job, Func<AppDbContext, CancellationToken, Task> saveResults, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(j => j.Status, JobStatus.Succeeded)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.LastError, (string?)null)
+            .SetProperty(j => j.FinishedAt, now)
+            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        if (held == 0)
+        {
+            return false;
+        }
+        await saveResults(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The job, only while this worker holds its lease.</summary>
+    private IQueryable<Job> Held(AppDbContext db, long jobId)
+    {
+        var owner = Owner;
+        return db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == owner);
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}

@@ -1,0 +1,55 @@
+using AskVideo.Core.Data;
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Videos;
+using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Transcription;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskVideo.Worker.Pipeline;
+
+/// <summary>
+/// Writes a transcript: in ONE transaction the job succeeds, the video's old segments are deleted,
+/// the new ones inserted and the video completed. A job that runs twice therefore leaves exactly
+/// one set of segments, and a worker that lost its lease writes nothing.
+/// </summary>
+public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
+{
+    public async Task SaveAsync(Job job, double durationSeconds, bool hasVideo, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var text = string.Join(' ', transcript.Segments.Select(s => s.Text));
+        var language = LanguageCodes.Normalize(transcript.Language);
+        var saved = await jobs.CompleteAsync(job, async (db, ct) =>
+        {
+            // Locks the video row first, so two transcripts of one video are written one after the other.
+            var found = await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
+                .SetProperty(v => v.Status, VideoStatus.Completed)
+                .SetProperty(v => v.ProgressStage, "completed")
+                .SetProperty(v => v.ProgressPercent, 100)
+                .SetProperty(v => v.ErrorMessage, (string?)null)
+                .SetProperty(v => v.TranscriptText, text)
+                .SetProperty(v => v.Language, language)
+                .SetProperty(v => v.DurationSeconds, durationSeconds)
+                .SetProperty(v => v.HasVideoTrack, hasVideo)
+                .SetProperty(v => v.UpdatedAt, now), ct);
+            if (found == 0)
+            {
+                throw new LeaseLostException(job.Id); // The video was deleted meanwhile.
+            }
+            await db.TranscriptSegments.Where(s => s.VideoId == job.VideoId).ExecuteDeleteAsync(ct);
+            db.TranscriptSegments.AddRange(transcript.Segments.Select((s, i) => new TranscriptSegment
+            {
+                VideoId = job.VideoId,
+                Index = i,
+                Start = Math.Round(s.Start, 3),
+                End = Math.Round(Math.Max(s.Start, s.End), 3),
+                Text = s.Text,
+            }));
+            await db.SaveChangesAsync(ct);
+        }, cancellationToken);
+        if (!saved)
+        {
+            throw new LeaseLostException(job.Id);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using AskVideo.Core.Data;
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Media;
+using AskVideo.Core.Storage;
+using AskVideo.ServiceDefaults;
+using AskVideo.Worker.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskVideo.Worker.Pipeline;
+
+/// <summary>
+/// probe → extract audio → transcribe (pieces) → store, with the video's progress at each stage.
+/// Every stage can run again: temporary files live in a folder of their own per job and are
+/// deleted afterwards, and the store replaces whatever an earlier run wrote.
+/// </summary>
+public sealed class TranscriptionPipeline(
+    IServiceScopeFactory scopes,
+    IMediaStorage storage,
+    PieceTranscriber transcriber,
+    TranscriptStore store,
+    VideoProgress progress)
+{
+    public async Task RunAsync(Job job, CancellationToken cancellationToken)
+    {
+        var source = await SourcePathAsync(job, cancellationToken);
+
+        MediaInfo media;
+        using (Stage("probe"))
+        {
+            await progress.ReportAsync(job.VideoId, "probe", 5, cancellationToken);
+            media = await ProbeAsync(source, cancellationToken);
+        }
+
+        // Beside the original, under the media root: e.g. videos/{guid}/work/job-7/.
+        var work = Path.Combine(Path.GetDirectoryName(source)!, "work", $"job-{job.Id}");
+        DeleteFolder(work);
+        Directory.CreateDirectory(work);
+        try
+        {
+            string audio;
+            double duration;
+            using (Stage("extract"))
+            {
+                await progress.ReportAsync(job.VideoId, "extract", 15, cancellationToken);
+                audio = Path.Combine(work, "audio" + AudioExtractor.Extension(transcriber.Format));
+                try
+                {
+                    await AudioExtractor.ExtractAsync(source, audio, transcriber.Format, cancellationToken);
+                }
+                catch (ExternalProcessException ex)
+                {
+                    throw JobFailure.Fatal("The audio track could not be decoded. The file may be damaged.", ex);
+                }
+                // The audio's own length (a container may claim more, or nothing at all).
+                duration = (await MediaProbe.TryProbeAsync(audio, cancellationToken))?.DurationSeconds is > 0 and var measured
+                    ? measured
+                    : media.DurationSeconds;
+            }
+
+            Transcript transcript;
+            using (Stage("transcribe"))
+            {
+                await progress.ReportAsync(job.VideoId, "transcribe", 20, cancellationToken);
+                transcript = await transcriber.TranscribeAsync(audio, duration, work,
+                    (done, total) => progress.ReportAsync(job.VideoId, "transcribe", 20 + 70 * done / total, cancellationToken),
+                    cancellationToken);
+            }
+
+            using (Stage("store"))
+            {
+                await progress.ReportAsync(job.VideoId, "store", 95, cancellationToken);
+                await store.SaveAsync(job, duration, media.HasVideo, transcript, cancellationToken);
+            }
+        }
+        finally
+        {
+            DeleteFolder(work);
+        }
+    }
+
+    private async Task<string> SourcePathAsync(Job job, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var key = await db.Videos.Where(v => v.Id == job.VideoId).Select(v => v.StorageKey).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new LeaseLostException(job.Id);
+        if (!storage.Exists(key))
+        {
+            throw JobFailure.Fatal("The uploaded file is missing from storage. Upload it again.");
+        }
+        return storage.GetLocalPath(key);
+    }
+
+    private static async Task<MediaInfo> ProbeAsync(string source, CancellationToken cancellationToken)
+    {
+        var media = await MediaProbe.TryProbeAsync(source, cancellationToken)
+            ?? throw JobFailure.Fatal("The file could not be read as audio or video. It may be damaged or in an unsupported format.");
+        if (!media.HasAudio)
+        {
+            throw JobFailure.Fatal("The file has no audio track, so there is nothing to transcribe.");
+        }
+        return media;
+    }
+
+    private static Activity? Stage(string name) => Telemetry.Source.StartActivity(name);
+
+    private static void DeleteFolder(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover folder is removed with the video, or by the job's next run.
+        }
+    }
+}

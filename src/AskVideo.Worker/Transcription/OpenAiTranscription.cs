@@ -1,0 +1,85 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Data.Common;
+using AskVideo.Worker.Jobs;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Audio;
+
+namespace AskVideo.Worker.Transcription;
+
+/// <summary>
+/// An OpenAI-compatible <c>/v1/audio/transcriptions</c> service (OpenAI, Azure OpenAI, a
+/// self-hosted whisper server), configured as <c>ConnectionStrings:transcription</c> =
+/// <c>Endpoint=https://host/v1;Key=...;Model=whisper-1</c>.
+/// </summary>
+public sealed record OpenAiTranscription(Uri Endpoint, string Key, string Model)
+{
+    public const string ConnectionName = "transcription";
+    public const string DefaultModel = "whisper-1";
+
+    public static OpenAiTranscription Parse(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        string? Get(string key) => builder.TryGetValue(key, out var value) ? value?.ToString() : null;
+
+        var endpoint = Get("Endpoint");
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionName} needs Endpoint=http(s)://host/v1 (got '{endpoint}').");
+        }
+        // Self-hosted servers often need no key; the SDK insists on one.
+        var key = Get("Key") is { Length: > 0 } given ? given : "unused";
+        var model = Get("Model") is { Length: > 0 } named ? named : DefaultModel;
+        return new OpenAiTranscription(uri, key, model);
+    }
+
+    /// <summary>
+    /// The SDK's audio client as an <see cref="ISpeechToTextClient"/>. The SDK does not retry: a failed
+    /// piece is retried by the pipeline, alone, and a rejected key is not retried at all.
+    /// </summary>
+    public ISpeechToTextClient CreateClient(TimeSpan requestTimeout)
+    {
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = Endpoint,
+            NetworkTimeout = requestTimeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        return new AudioClient(Model, new ApiKeyCredential(Key), options).AsISpeechToTextClient();
+    }
+
+    /// <summary>Asks for verbose JSON with segment timestamps: the segments are the transcript.</summary>
+    public static SpeechToTextOptions RequestOptions() => new()
+    {
+        RawRepresentationFactory = _ => new AudioTranscriptionOptions
+        {
+            ResponseFormat = AudioTranscriptionFormat.Verbose,
+            TimestampGranularities = AudioTimestampGranularities.Segment,
+        },
+    };
+
+    /// <summary>
+    /// What a failed request means for the job: a rejected key or request is permanent (retrying
+    /// cannot help and costs money); overload, server errors and network trouble are transient.
+    /// Null when the exception is not the service's.
+    /// </summary>
+    public static JobFailure? Classify(Exception exception) => exception switch
+    {
+        ClientResultException { Status: 401 } ex => JobFailure.Fatal("The transcription service rejected the API key.", ex),
+        ClientResultException { Status: 403 } ex => JobFailure.Fatal("The transcription service refused access with the configured API key.", ex),
+        ClientResultException { Status: 404 } ex => JobFailure.Fatal(
+            "The transcription service does not offer the configured model, or its endpoint is wrong.", ex),
+        ClientResultException { Status: 413 } ex => JobFailure.Fatal("The transcription service refused the audio as too large.", ex),
+        ClientResultException { Status: >= 400 and < 500 and not (408 or 409 or 429) } ex => JobFailure.Fatal(
+            $"The transcription service rejected the audio (HTTP {ex.Status}).", ex),
+        ClientResultException { Status: 429 } ex => JobFailure.Transient("The transcription service is over its rate limit. Try again later.", ex),
+        ClientResultException ex => JobFailure.Transient(ex.Status == 0
+            ? "The transcription service could not be reached. Try again later."
+            : $"The transcription service failed (HTTP {ex.Status}). Try again later.", ex),
+        HttpRequestException or IOException => JobFailure.Transient("The transcription service could not be reached. Try again later.", exception),
+        TimeoutException or TaskCanceledException => JobFailure.Transient("The transcription service did not answer in time. Try again later.", exception),
+        _ => null,
+    };
+}

@@ -1,0 +1,34 @@
+using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Pipeline;
+using AskVideo.Worker.Transcription;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AskVideo.Worker;
+
+public static class WorkerServices
+{
+    /// <summary>The job consumer, the outbox relay, the pipeline and the speech-to-text engine.</summary>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSpeechToText(builder.Configuration);
+        services.AddSingleton<VideoProgress>();
+        services.AddSingleton<PieceTranscriber>();
+        services.AddSingleton<TranscriptStore>();
+        services.AddSingleton<TranscriptionPipeline>();
+
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobStreamClient>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<JobConsumer>();
+        services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using AskVideo.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskVideo.Tests.Videos;
+
+/// <summary>Stops the Redis every test shares, so nothing may run beside it.</summary>
+[CollectionDefinition(nameof(RedisOutage), DisableParallelization = true)]
+public sealed class RedisOutage;
+
+[Collection(nameof(RedisOutage))]
+public sealed class RedisOutageTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_upload_while_redis_is_down_still_succeeds_and_leaves_its_job_to_the_relay()
+    {
+        using var user = await api.SignInNewUserAsync();
+        var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
+
+        await api.Servers.Redis.StopAsync(Ct);
+        HttpResponseMessage response;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            response = await user.Client.UploadAsync(path);
+        }
+        finally
+        {
+            await api.Servers.Redis.RestartAsync(Ct);
+        }
+
+        var video = await response.AssertStatus(HttpStatusCode.Created).JsonAsync();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The upload waited {clock.ElapsedMilliseconds} ms for Redis.");
+        Assert.Equal("pending", video["status"]!.GetValue<string>());
+        await using var db = api.OpenDb();
+        var job = await db.Jobs.SingleAsync(j => j.VideoId == video["id"]!.GetValue<int>(), Ct);
+        Assert.Null(job.PublishedAt);
+        Assert.True(job.NotBefore > job.CreatedAt);
+        Assert.False(await api.StreamHasJobAsync(job));
+    }
+}

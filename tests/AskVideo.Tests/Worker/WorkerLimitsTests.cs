@@ -1,0 +1,54 @@
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Videos;
+using AskVideo.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace AskVideo.Tests.Worker;
+
+/// <summary>A worker with a one-second time limit.</summary>
+public sealed class TimeLimitTestbed(TestServices services) : PipelineTestbed(services)
+{
+    protected override WorkerSettings Configure(WorkerSettings settings) => settings with
+    {
+        Extra = new Dictionary<string, string?>
+        {
+            ["Worker:SoftTimeLimit"] = "00:00:01",
+            ["Worker:HardTimeLimit"] = "00:00:03",
+        },
+    };
+}
+
+public sealed class WorkerLimitsTests(TimeLimitTestbed bed) : IClassFixture<TimeLimitTestbed>
+{
+    [Fact]
+    public async Task A_job_past_its_soft_time_limit_is_cancelled_and_ends_in_error_naming_the_limit()
+    {
+        bed.OpenAi.Transcriptions.HoldRequests();
+        var speech = await bed.Media.SpeechWavAsync("Nobody answers.", TestContext.Current.CancellationToken);
+
+        var queued = await bed.QueueAsync(speech, maxAttempts: 1);
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(VideoStatus.Error, video.Status);
+        Assert.Contains("longer than the 1-second time limit", video.ErrorMessage, StringComparison.Ordinal);
+        var job = await bed.JobAsync(queued.JobId);
+        Assert.Equal((JobStatus.Failed, 1), (job.Status, job.Attempts));
+        Assert.InRange((job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds, 0.9, 2.9);
+        bed.OpenAi.Transcriptions.ReleaseHeld();
+    }
+
+    [Fact]
+    public void A_worker_with_invalid_settings_refuses_to_start_and_says_why()
+    {
+        var settings = new WorkerSettings(bed.Database, bed.MediaRoot)
+        {
+            Extra = new Dictionary<string, string?> { ["Worker:Concurrency"] = "0", ["Transcription:PieceOverlap"] = "00:10:00" },
+        };
+
+        var error = Assert.Throws<AggregateException>(() => WorkerHost.StartInProcess(bed.Services, settings).Dispose());
+
+        Assert.All(error.InnerExceptions, e => Assert.IsType<OptionsValidationException>(e));
+        Assert.Contains("Worker:Concurrency must be between 1 and 64.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Transcription:PieceOverlap must be between 0 and half of PieceDuration.", error.Message, StringComparison.Ordinal);
+    }
+}
