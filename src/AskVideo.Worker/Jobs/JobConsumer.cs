@@ -28,6 +28,8 @@ public sealed partial class JobConsumer(
     private readonly CancellationTokenSource _release = new();
     private long _runs;
 
+    private int _disposed;
+
     private WorkerOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,14 +103,30 @@ public sealed partial class JobConsumer(
         var timeout = hostOptions.Value.ShutdownTimeout;
         var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, timeout.Ticks / 3));
         LogStopping(_running.Count, (timeout - margin).TotalSeconds);
+        // A host may be asked to stop again after it was disposed (test hosts do): nothing is left to release then.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
         _release.CancelAfter(timeout - margin);
-        await using var registration = cancellationToken.Register(_release.Cancel);
+        await using var registration = cancellationToken.Register(ReleaseNow);
         await base.StopAsync(cancellationToken);
+    }
+
+    private void ReleaseNow()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _release.Cancel();
+        }
     }
 
     public override void Dispose()
     {
-        _release.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _release.Dispose();
+        }
         base.Dispose();
     }
 
