@@ -15,7 +15,7 @@ internal static class UploadBenchmark
     {
         var file = await media.OneGibibyteWavAsync();
         var size = new FileInfo(file).Length;
-        // No transcription work during the upload: the worker has no engine to reach.
+        // Each upload is deleted as soon as it is stored, so the worker's job for it ends at once.
         await using var system = await SystemUnderTest.StartAsync(root, new Dictionary<string, string>
         {
             ["Uploads__MaxFileBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
