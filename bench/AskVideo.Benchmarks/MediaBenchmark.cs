@@ -65,7 +65,10 @@ internal static class MediaBenchmark
             timer.Stop();
             var http = size / 1e6 / timer.Elapsed.TotalSeconds;
             var local = size / 1e6 / cat.TotalSeconds;
-            Console.WriteLine($"media run {run}: HTTP {http:0} MB/s, cat {local:0} MB/s, ratio {http / local:P0}");
+            // curl as a second client, to tell the server's rate from the .NET client's.
+            var curl = await BenchMedia.RunAsync("curl", $"-s -o /dev/null \"{mediaUrl}\"");
+            var curlRate = size / 1e6 / curl.TotalSeconds;
+            Console.WriteLine($"media run {run}: HTTP {http:0} MB/s (.NET client), {curlRate:0} MB/s (curl); cat {local:0} MB/s; ratio {http / local:P0} / {curlRate / local:P0}");
         }
 
         var count = 0L;
