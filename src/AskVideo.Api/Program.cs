@@ -1,4 +1,5 @@
 using AskVideo.Api.Auth;
+using AskVideo.Api.Chat;
 using AskVideo.Api.Groups;
 using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Sharing;
@@ -20,5 +21,6 @@ app.MapVideosApi();
 app.MapMediaApi();
 app.MapGroupsApi();
 app.MapSharingApi();
+app.MapChatApi();
 
 app.Run();

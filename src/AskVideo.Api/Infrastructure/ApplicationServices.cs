@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AskVideo.Api.Auth;
+using AskVideo.Api.Chat;
 using AskVideo.Api.Email;
 using AskVideo.Api.Groups;
 using AskVideo.Api.Sharing;
@@ -37,6 +38,7 @@ public static class ApplicationServices
         services.AddMediaDelivery();
         services.AddGroups();
         services.AddSharing();
+        services.AddChat();
 
         return builder;
     }

@@ -1,6 +1,8 @@
 using AskVideo.Core.Accounts;
+using AskVideo.Core.Chat;
 using AskVideo.Core.Groups;
 using AskVideo.Core.Jobs;
+using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -19,6 +21,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<VideoGroup> VideoGroups => Set<VideoGroup>();
     public DbSet<VideoGroupMember> VideoGroupMembers => Set<VideoGroupMember>();
+    public DbSet<Scene> Scenes => Set<Scene>();
+    public DbSet<ChatLog> ChatLogs => Set<ChatLog>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -110,6 +114,26 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             // Deleting a video takes it out of every group it was in.
             member.HasOne(m => m.Video).WithMany().HasForeignKey(m => m.VideoId).OnDelete(DeleteBehavior.Cascade);
             member.HasIndex(m => m.VideoId);
+        });
+
+        builder.Entity<Scene>(scene =>
+        {
+            scene.ToTable("scenes");
+            scene.HasIndex(s => new { s.VideoId, s.Index }).IsUnique();
+            scene.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
+            // PostgreSQL keeps the full-text vector in step with the text; 'simple' neither stems
+            // nor drops stop words, so it serves every language written with spaces.
+            scene.HasGeneratedTsVectorColumn(s => s.SearchVector, "simple", s => new { s.Text })
+                .HasIndex(s => s.SearchVector).HasMethod("GIN");
+        });
+
+        builder.Entity<ChatLog>(log =>
+        {
+            log.ToTable("chat_logs");
+            log.Property(l => l.Mode).HasMaxLength(16);
+            log.Property(l => l.CitationsJson).HasColumnType("jsonb");
+            log.HasIndex(l => new { l.GroupId, l.CreatedAt });
+            log.HasOne<VideoGroup>().WithMany().HasForeignKey(l => l.GroupId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

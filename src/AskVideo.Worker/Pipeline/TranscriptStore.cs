@@ -1,5 +1,6 @@
 using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
+using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Transcription;
@@ -9,7 +10,8 @@ namespace AskVideo.Worker.Pipeline;
 
 /// <summary>
 /// Writes a transcript: in ONE transaction the job succeeds, the video's old segments are deleted,
-/// the new ones inserted and the video completed. A job that runs twice therefore leaves exactly
+/// the new ones inserted, the video's scenes (the passages chat searches) rebuilt from them, and
+/// the video completed. A job that runs twice therefore leaves exactly
 /// one set of segments, and a worker that lost its lease writes nothing.
 /// </summary>
 public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
@@ -19,6 +21,7 @@ public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
         var now = time.GetUtcNow();
         var text = string.Join(' ', transcript.Segments.Select(s => s.Text));
         var language = LanguageCodes.Normalize(transcript.Language);
+        var scenes = SceneBuilder.Build(transcript.Segments.Select(s => new TimedText(s.Start, s.End, s.Text)));
         var saved = await jobs.CompleteAsync(job, async (db, ct) =>
         {
             // Locks the video row first, so two transcripts of one video are written one after the other.
@@ -43,6 +46,15 @@ public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
                 Index = i,
                 Start = Math.Round(s.Start, 3),
                 End = Math.Round(Math.Max(s.Start, s.End), 3),
+                Text = s.Text,
+            }));
+            await db.Scenes.Where(s => s.VideoId == job.VideoId).ExecuteDeleteAsync(ct);
+            db.Scenes.AddRange(scenes.Select((s, i) => new Scene
+            {
+                VideoId = job.VideoId,
+                Index = i,
+                Start = Math.Round(s.Start, 3),
+                End = Math.Round(s.End, 3),
                 Text = s.Text,
             }));
             await db.SaveChangesAsync(ct);

@@ -66,6 +66,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         ["POST /api/videos/groups/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
         ["GET /api/videos/groups/"] = (Kind.OwnScope, HttpStatusCode.OK),
         ["POST /api/videos/groups/reorder/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
+        ["POST /api/chat/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
+        ["GET /api/chat/history/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
 
         ["GET /api/videos/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["PATCH /api/videos/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -173,6 +174,44 @@ namespace AskVideo.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Chat.ChatLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CitationsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId", "CreatedAt");
+
+                    b.ToTable("chat_logs", (string)null);
+                });
+
             modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
                 {
                     b.Property<int>("Id")
@@ -304,6 +343,49 @@ namespace AskVideo.Core.Data.Migrations
                         .HasFilter("\"PublishedAt\" IS NULL");
 
                     b.ToTable("jobs", (string)null);
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Search.Scene", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("End")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Text" });
+
+                    b.Property<double>("Start")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("VideoId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SearchVector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("VideoId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("scenes", (string)null);
                 });
 
             modelBuilder.Entity("AskVideo.Core.Videos.TranscriptSegment", b =>
@@ -501,6 +583,15 @@ namespace AskVideo.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Chat.ChatLog", b =>
+                {
+                    b.HasOne("AskVideo.Core.Groups.VideoGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
                 {
                     b.HasOne("AskVideo.Core.Accounts.User", null)
@@ -528,6 +619,15 @@ namespace AskVideo.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("AskVideo.Core.Jobs.Job", b =>
+                {
+                    b.HasOne("AskVideo.Core.Videos.Video", null)
+                        .WithMany()
+                        .HasForeignKey("VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Search.Scene", b =>
                 {
                     b.HasOne("AskVideo.Core.Videos.Video", null)
                         .WithMany()

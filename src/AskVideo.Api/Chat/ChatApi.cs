@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using AskVideo.Api.Groups;
+using AskVideo.Api.Infrastructure;
+using AskVideo.Api.Media;
+using AskVideo.Api.Videos;
+using AskVideo.Core.Chat;
+using AskVideo.Core.Data;
+using AskVideo.Core.Videos;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace AskVideo.Api.Chat;
+
+/// <summary>
+/// /api/chat: questions about a group's videos, answered from their transcripts with citations
+/// that point at the moment in the video. The owner of the group only (anyone else's group is a
+/// 404). Without a language model the answer is extractive: the best passages with their times.
+/// </summary>
+public static class ChatApi
+{
+    public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var chat = app.MapGroup("/api/chat").WithTags("Chat");
+
+        // Handlers answer 404 with a ProblemDetails whose status the result type does not carry.
+        chat.MapPost("/", Ask).Validated().ProducesProblem(StatusCodes.Status404NotFound);
+        chat.MapGet("/history/", History).Validated().ProducesProblem(StatusCodes.Status404NotFound);
+
+        return chat;
+    }
+
+    /// <summary>POST /api/chat/: answers the latest user message from the group's transcripts.</summary>
+    internal static async Task<Results<Ok<ChatResponse>, ValidationProblem, ProblemHttpResult>> Ask(
+        ChatRequest request, ClaimsPrincipal principal, AppDbContext db, MediaUrls urls, IOptions<ChatOptions> options,
+        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (request.Messages!.Any(m => m?.Content?.Length > limits.MaxMessageChars))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["messages"] = [$"A message may hold at most {limits.MaxMessageChars} characters."] },
+                title: "Some fields are not valid.");
+        }
+        var groupId = request.GroupId!.Value;
+        if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
+        {
+            return GroupNotFound();
+        }
+
+        var question = request.Question;
+        string content;
+        IReadOnlyList<ChatCitation> citations = [];
+        var indexed = await db.VideoGroupMembers
+            .AnyAsync(m => m.GroupId == groupId && m.Video.Status == VideoStatus.Completed, cancellationToken);
+        if (!indexed)
+        {
+            content = "Nothing in this group is indexed yet: none of its videos has finished transcription. "
+                + "Ask again once a video is completed.";
+        }
+        else
+        {
+            var passages = await db.SearchAsync(groupId, question, limits.TopK, cancellationToken);
+            if (passages.Count == 0)
+            {
+                content = "The transcripts of this group's videos do not cover this question.";
+            }
+            else
+            {
+                citations = [.. passages.Select((p, i) => new ChatCitation(
+                    i + 1, p.VideoId, p.Title, p.Start, p.End, p.Text, $"{urls.For(p.VideoId)}#t={Seconds(p.Start)}"))];
+                content = Extractive(citations);
+            }
+        }
+
+        var log = new ChatLog
+        {
+            GroupId = groupId,
+            Question = question,
+            Answer = content,
+            Mode = ChatModes.Extractive,
+            CitationsJson = JsonSerializer.Serialize(citations, json.Value.SerializerOptions),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.ChatLogs.Add(log);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new ChatResponse(ChatRoles.Assistant, content, citations, log.Id, ChatModes.Extractive));
+    }
+
+    /// <summary>GET /api/chat/history/?group_id=: the group's questions and answers, newest first, a page at a time.</summary>
+    internal static async Task<Results<Ok<ChatHistoryResponse>, ValidationProblem, ProblemHttpResult>> History(
+        [AsParameters] ChatHistoryQuery query, ClaimsPrincipal principal, AppDbContext db, HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var groupId = query.GroupIdValue;
+        if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
+        {
+            return GroupNotFound();
+        }
+        var logs = db.ChatLogs.AsNoTracking().Where(l => l.GroupId == groupId);
+        var count = await logs.CountAsync(cancellationToken);
+        var (limit, offset) = (query.LimitValue, query.OffsetValue);
+        var page = await logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            .Skip(offset).Take(limit).ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new ChatHistoryResponse(
+            count,
+            offset + limit < count ? PageLink(request, limit, offset + limit) : null,
+            offset > 0 ? PageLink(request, limit, Math.Max(0, offset - limit)) : null,
+            [.. page.Select(l => new ChatLogResponse(
+                l.Id, l.Question, l.Answer, l.Mode, JsonDocument.Parse(l.CitationsJson).RootElement.Clone(), l.CreatedAt))]));
+    }
+
+    /// <summary>The passages as a person reads them: number, video, time span and what was said.</summary>
+    private static string Extractive(IReadOnlyList<ChatCitation> citations)
+    {
+        var text = new StringBuilder("Here is what the videos say about this:");
+        foreach (var c in citations)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n\n\"{c.Quote}\" [{c.N}]\n— {c.Title}, {Clock(c.Start)}–{Clock(c.End)}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>mm:ss, or h:mm:ss past an hour.</summary>
+    internal static string Clock(double seconds)
+    {
+        var time = TimeSpan.FromSeconds(Math.Max(0, Math.Floor(seconds)));
+        return time.TotalHours >= 1
+            ? time.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
+            : time.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static ProblemHttpResult GroupNotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Group not found.", detail: "You have no group with this id.");
+
+    /// <summary>The same query with another page, as an absolute URL.</summary>
+    private static string PageLink(HttpRequest request, int limit, int offset)
+    {
+        var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
+        query["limit"] = new StringValues(limit.ToString(CultureInfo.InvariantCulture));
+        query["offset"] = new StringValues(offset.ToString(CultureInfo.InvariantCulture));
+        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
+    }
+}

@@ -1,0 +1,11 @@
+namespace AskVideo.Api.Chat;
+
+public static class ChatSetup
+{
+    /// <summary>The chat feature: its options, validated on start.</summary>
+    public static IServiceCollection AddChat(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+}
