@@ -10,8 +10,10 @@ public sealed record SceneHit(long Id, int VideoId, int Index, double Start, dou
 public sealed record Passage(int VideoId, string Title, double Start, double End, string Text, double Rank);
 
 /// <summary>
-/// Full-text retrieval over the scenes of a group's completed videos: any word of the question
-/// may match (the terms of <c>plainto_tsquery</c> joined with OR), ranked by <c>ts_rank_cd</c>.
+/// Full-text retrieval over the scenes of a group's completed videos: any content word of the
+/// question may match (its words joined with OR, leaving out English stop words such as "the" that
+/// would match every passage; a question made only of stop words keeps them), ranked by
+/// <c>ts_rank_cd</c>.
 /// The top k are spread across videos (at most half of them from one video), and adjacent scenes
 /// of one video are merged into one passage.
 /// </summary>
@@ -22,8 +24,14 @@ public static class ChatRetrieval
     {
         var candidates = topK * 4;
         var hits = await db.Database.SqlQuery<SceneHit>($"""
-            WITH q AS (
-                SELECT replace(plainto_tsquery('simple', {question})::text, ' & ', ' | ')::tsquery AS query
+            WITH words AS (
+                SELECT array_agg(w) AS all_words,
+                       array_agg(w) FILTER (WHERE ts_lexize('english_stem', w) IS DISTINCT FROM ARRAY[]::text[]) AS content_words
+                FROM unnest(tsvector_to_array(to_tsvector('simple', {question}))) AS w
+            ), q AS (
+                SELECT to_tsquery('simple', coalesce(array_to_string(ARRAY(
+                    SELECT quote_literal(w) FROM unnest(coalesce(content_words, all_words)) AS w), ' | '), '')) AS query
+                FROM words
             )
             SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text", v."Title",
                    ts_rank_cd(s."SearchVector", q.query)::float8 AS "Rank"

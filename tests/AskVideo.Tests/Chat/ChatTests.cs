@@ -54,6 +54,24 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
     }
 
     [Fact]
+    public async Task A_question_the_transcripts_do_not_cover_says_so_plainly_and_cites_nothing()
+    {
+        var user = await api.SignInNewUserAsync();
+        var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
+        api.OpenAi.Transcriptions.AnswerWithText(PlantsText);
+        var plants = await UploadAndWaitAsync(user.Client, path, "Plants");
+        var groupId = await user.Client.CreateGroupOkAsync("Botany");
+        await user.Client.AddVideosOkAsync(groupId, plants.Id);
+
+        // "the" and "of" are in the transcript too; only the question's content words may match.
+        var answer = await (await user.Client.AskAsync(groupId, "What is the price of the tickets?"))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        Assert.Contains("do not cover", answer["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(answer["citations"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_group_without_completed_videos_answers_that_nothing_is_indexed_yet()
     {
         var user = await api.SignInNewUserAsync();
