@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using AskVideo.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -20,22 +19,8 @@ public sealed class AccessTokenTests(ApiFactory api) : IClassFixture<ApiFactory>
         return (tokens.Access, new JsonWebToken(tokens.Access).Subject);
     }
 
-    private string Mint(string userId, string? audience = null, string? issuer = null, DateTime? expires = null, byte[]? key = null)
-    {
-        var now = DateTime.UtcNow;
-        var expiry = expires ?? now.AddMinutes(10);
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer ?? "askvideo",
-            Audience = audience ?? "askvideo-api",
-            IssuedAt = expiry.AddMinutes(-15),
-            NotBefore = expiry.AddMinutes(-15),
-            Expires = expiry,
-            Subject = new ClaimsIdentity([new Claim("sub", userId)]),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(key ?? Convert.FromBase64String(api.SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private string Mint(string userId, string? audience = null, string? issuer = null, DateTime? expires = null, byte[]? key = null) =>
+        api.Mint(int.Parse(userId, System.Globalization.CultureInfo.InvariantCulture), expires, audience, issuer, key);
 
     private async Task AssertRejectedAsync(string token)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using AskVideo.Tests.Groups;
 using AskVideo.Tests.Infrastructure;
@@ -8,8 +7,6 @@ using AskVideo.Tests.Videos;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AskVideo.Tests.Security;
 
@@ -186,7 +183,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
                 OtherUsersShareToken = otherToken,
                 RevokedShareToken = revoked,
                 OtherUserJwt = other.Client.DefaultRequestHeaders.Authorization!.Parameter!,
-                ExpiredJwt = Mint(api, victim.Id, DateTime.UtcNow.AddMinutes(-5)),
+                ExpiredJwt = api.Mint(victim.Id, DateTime.UtcNow.AddMinutes(-5)),
                 TamperedJwt = Tamper(victimJwt),
             };
         }
@@ -251,18 +248,6 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             var sessions = await db.RefreshTokens.AsNoTracking().Where(t => t.UserId == VictimId).CountAsync(t => t.RevokedAt == null, Ct);
             return string.Join("\n", [user, .. videos, .. groups, .. members, $"jobs {jobs}", $"sessions {sessions}"]);
         }
-
-        private static string Mint(ApiFactory api, int userId, DateTime expires) =>
-            new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-            {
-                Issuer = "askvideo",
-                Audience = "askvideo-api",
-                IssuedAt = expires.AddMinutes(-15),
-                NotBefore = expires.AddMinutes(-15),
-                Expires = expires,
-                Subject = new ClaimsIdentity([new Claim("sub", userId.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
-                SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(api.SigningKey)), SecurityAlgorithms.HmacSha256),
-            });
 
         /// <summary>The victim's own valid token with one character of its signature changed.</summary>
         private static string Tamper(string jwt)
