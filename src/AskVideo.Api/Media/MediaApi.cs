@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
+using AskVideo.Api.Videos;
 using AskVideo.Core.Data;
 using AskVideo.Core.Storage;
 using AskVideo.Core.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Net.Http.Headers;
 
 namespace AskVideo.Api.Media;
@@ -63,7 +62,7 @@ public static class MediaApi
                     .SingleOrDefaultAsync(cancellationToken)
                 : null;
         }
-        if (int.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+        if (principal.TryGetUserId(out var userId))
         {
             return await videos.Where(v => v.OwnerId == userId).SingleOrDefaultAsync(cancellationToken);
         }
