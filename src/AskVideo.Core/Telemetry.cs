@@ -8,5 +8,7 @@ namespace AskVideo.Core;
 /// </summary>
 internal static class Telemetry
 {
-    public static readonly ActivitySource Source = new("AskVideo");
+    public const string Name = "AskVideo";
+
+    public static readonly ActivitySource Source = new(Name);
 }

@@ -1,3 +1,4 @@
+using AskVideo.Core.AI;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
 using AskVideo.Worker.Transcription;
@@ -8,7 +9,7 @@ namespace AskVideo.Worker;
 
 public static class WorkerServices
 {
-    /// <summary>The job consumer, the outbox relay, the pipeline and the speech-to-text engine.</summary>
+    /// <summary>The job consumer, the outbox relay, the pipeline, and the speech-to-text and embedding engines.</summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -19,6 +20,7 @@ public static class WorkerServices
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSpeechToText(builder.Configuration);
+        services.AddEmbeddings(builder.Configuration);
         services.AddSingleton<VideoProgress>();
         services.AddSingleton<PieceTranscriber>();
         services.AddSingleton<TranscriptStore>();

@@ -23,7 +23,7 @@ namespace AskVideo.Api.Chat;
 /// that point at the moment in the video. The owner of the group only (anyone else's group is a
 /// 404). Without a language model the answer is extractive: the best passages with their times.
 /// </summary>
-public static class ChatApi
+public static partial class ChatApi
 {
     public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder app)
     {
@@ -31,7 +31,7 @@ public static class ChatApi
 
         // Handlers answer 404 with a ProblemDetails whose status the result type does not carry.
         chat.MapPost("/", Ask).Validated().ProducesProblem(StatusCodes.Status404NotFound);
-        chat.MapGet("/history/", History).Validated().ProducesProblem(StatusCodes.Status404NotFound);
+        chat.MapChatHistory();
 
         return chat;
     }
@@ -93,30 +93,6 @@ public static class ChatApi
         return TypedResults.Ok(new ChatResponse(ChatRoles.Assistant, content, citations, log.Id, ChatModes.Extractive));
     }
 
-    /// <summary>GET /api/chat/history/?group_id=: the group's questions and answers, newest first, a page at a time.</summary>
-    internal static async Task<Results<Ok<ChatHistoryResponse>, ValidationProblem, ProblemHttpResult>> History(
-        [AsParameters] ChatHistoryQuery query, ClaimsPrincipal principal, AppDbContext db, HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        var groupId = query.GroupIdValue;
-        if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
-        {
-            return GroupNotFound();
-        }
-        var logs = db.ChatLogs.AsNoTracking().Where(l => l.GroupId == groupId);
-        var count = await logs.CountAsync(cancellationToken);
-        var (limit, offset) = (query.LimitValue, query.OffsetValue);
-        var page = await logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
-            .Skip(offset).Take(limit).ToListAsync(cancellationToken);
-
-        return TypedResults.Ok(new ChatHistoryResponse(
-            count,
-            offset + limit < count ? PageLink(request, limit, offset + limit) : null,
-            offset > 0 ? PageLink(request, limit, Math.Max(0, offset - limit)) : null,
-            [.. page.Select(l => new ChatLogResponse(
-                l.Id, l.Question, l.Answer, l.Mode, JsonDocument.Parse(l.CitationsJson).RootElement.Clone(), l.CreatedAt))]));
-    }
-
     /// <summary>The passages as a person reads them: number, video, time span and what was said.</summary>
     private static string Extractive(IReadOnlyList<ChatCitation> citations)
     {
@@ -141,13 +117,4 @@ public static class ChatApi
 
     private static ProblemHttpResult GroupNotFound() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Group not found.", detail: "You have no group with this id.");
-
-    /// <summary>The same query with another page, as an absolute URL.</summary>
-    private static string PageLink(HttpRequest request, int limit, int offset)
-    {
-        var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
-        query["limit"] = new StringValues(limit.ToString(CultureInfo.InvariantCulture));
-        query["offset"] = new StringValues(offset.ToString(CultureInfo.InvariantCulture));
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
-    }
 }

@@ -6,6 +6,7 @@ public static class ChatSetup
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<AnswerQuota>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using AskVideo.Api.Groups;
 using AskVideo.Api.Sharing;
 using AskVideo.Api.Videos;
 using AskVideo.Core;
+using AskVideo.Core.AI;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -38,6 +39,7 @@ public static class ApplicationServices
         services.AddMediaDelivery();
         services.AddGroups();
         services.AddSharing();
+        services.AddEmbeddings(builder.Configuration);
         services.AddChat();
 
         return builder;

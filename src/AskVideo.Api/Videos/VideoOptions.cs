@@ -26,6 +26,11 @@ public sealed class QuotaOptions
     [Range(0, int.MaxValue)]
     public int? MaxProcessingMinutesPerMonth { get; set; }
 
+    /// <summary>Chat answers about a user's groups (their own questions and their guests') in one calendar month (UTC).</summary>
+    [Range(0, int.MaxValue)]
+    public int? MaxAnswersPerMonth { get; set; }
+
+    /// <summary>True when an upload limit is set.</summary>
     public bool Any => MaxVideos is not null || MaxStorageBytes is not null || MaxProcessingMinutesPerMonth is not null;
 }
 

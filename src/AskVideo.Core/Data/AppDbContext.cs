@@ -23,13 +23,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<VideoGroupMember> VideoGroupMembers => Set<VideoGroupMember>();
     public DbSet<Scene> Scenes => Set<Scene>();
     public DbSet<ChatLog> ChatLogs => Set<ChatLog>();
+    public DbSet<AnswerUsage> AnswerUsage => Set<AnswerUsage>();
+
+    /// <summary>
+    /// SQL function from an ISO 639-1 code to a PostgreSQL text search configuration ('simple'
+    /// for languages without one). Immutable, so the generated full-text column can call it.
+    /// </summary>
+    public const string SearchConfigFunction = "askvideo_search_config";
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
-        // pgvector backs the semantic search of later features; creating it here proves the
-        // database can hold embeddings from the first migration on.
+        // pgvector holds the scenes' embeddings.
         builder.HasPostgresExtension("vector");
 
         builder.Entity<User>(user =>
@@ -121,10 +127,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             scene.ToTable("scenes");
             scene.HasIndex(s => new { s.VideoId, s.Index }).IsUnique();
             scene.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
-            // PostgreSQL keeps the full-text vector in step with the text; 'simple' neither stems
-            // nor drops stop words, so it serves every language written with spaces.
-            scene.HasGeneratedTsVectorColumn(s => s.SearchVector, "simple", s => new { s.Text })
-                .HasIndex(s => s.SearchVector).HasMethod("GIN");
+            scene.Property(s => s.Language).HasMaxLength(16);
+            // PostgreSQL keeps the full-text vector in step with the text. The configuration follows
+            // the transcript's language (stemming, stop words), 'simple' for languages it has none
+            // for; see SearchConfigFunction.
+            scene.Property(s => s.SearchVector).HasComputedColumnSql(
+                $"to_tsvector({SearchConfigFunction}(\"Language\"), coalesce(\"SearchText\", \"Text\"))", stored: true);
+            scene.HasIndex(s => s.SearchVector).HasMethod("GIN");
+            scene.Property(s => s.Embedding).HasColumnType($"vector({Scene.EmbeddingDimensions})");
+            scene.Property(s => s.EmbeddingModel).HasMaxLength(200);
+            scene.HasIndex(s => s.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
         });
 
         builder.Entity<ChatLog>(log =>
@@ -132,8 +144,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             log.ToTable("chat_logs");
             log.Property(l => l.Mode).HasMaxLength(16);
             log.Property(l => l.CitationsJson).HasColumnType("jsonb");
+            log.Property(l => l.RetrievedJson).HasColumnType("jsonb");
+            log.Property(l => l.Feedback).HasMaxLength(8);
+            log.Property(l => l.Model).HasMaxLength(200);
             log.HasIndex(l => new { l.GroupId, l.CreatedAt });
             log.HasOne<VideoGroup>().WithMany().HasForeignKey(l => l.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AnswerUsage>(usage =>
+        {
+            usage.ToTable("answer_usage");
+            usage.HasKey(u => new { u.UserId, u.Month });
+            usage.HasOne<User>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

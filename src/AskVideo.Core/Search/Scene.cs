@@ -1,4 +1,5 @@
 using NpgsqlTypes;
+using Pgvector;
 
 namespace AskVideo.Core.Search;
 
@@ -8,6 +9,12 @@ namespace AskVideo.Core.Search;
 /// </summary>
 public sealed class Scene
 {
+    /// <summary>
+    /// Width of the stored embeddings. Models that return fewer dimensions are padded with zeros,
+    /// which changes no cosine similarity; models with more are asked for this many.
+    /// </summary>
+    public const int EmbeddingDimensions = 1536;
+
     public long Id { get; set; }
     public int VideoId { get; set; }
     /// <summary>Order within the video, from 0.</summary>
@@ -16,6 +23,22 @@ public sealed class Scene
     public double End { get; set; }
     public required string Text { get; set; }
 
-    /// <summary>Full-text vector of <see cref="Text"/>, computed by PostgreSQL (generated column).</summary>
+    /// <summary>The transcript's ISO 639-1 language code; picks the full-text configuration.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>
+    /// What the full-text vector is built from when it differs from <see cref="Text"/>: runs of
+    /// Chinese, Japanese or Korean characters written out as overlapping bigrams
+    /// (see <see cref="SearchText"/>). Null when the text has none.
+    /// </summary>
+    public string? SearchText { get; set; }
+
+    /// <summary>Full-text vector, computed by PostgreSQL (generated column).</summary>
     public NpgsqlTsVector SearchVector { get; set; } = null!;
+
+    /// <summary>The embedding of <see cref="Text"/>, when an embedding model is configured.</summary>
+    public Vector? Embedding { get; set; }
+
+    /// <summary>The model that made <see cref="Embedding"/>; a scene made by another model is embedded again.</summary>
+    public string? EmbeddingModel { get; set; }
 }

@@ -1,9 +1,7 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
-using System.Data.Common;
+using AskVideo.Core.AI;
 using AskVideo.Worker.Jobs;
 using Microsoft.Extensions.AI;
-using OpenAI;
 using OpenAI.Audio;
 
 namespace AskVideo.Worker.Transcription;
@@ -13,42 +11,17 @@ namespace AskVideo.Worker.Transcription;
 /// self-hosted whisper server), configured as <c>ConnectionStrings:transcription</c> =
 /// <c>Endpoint=https://host/v1;Key=...;Model=whisper-1</c>.
 /// </summary>
-public sealed record OpenAiTranscription(Uri Endpoint, string Key, string Model)
+public static class OpenAiTranscription
 {
     public const string ConnectionName = "transcription";
     public const string DefaultModel = "whisper-1";
-
-    public static OpenAiTranscription Parse(string connectionString)
-    {
-        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        string? Get(string key) => builder.TryGetValue(key, out var value) ? value?.ToString() : null;
-
-        var endpoint = Get("Endpoint");
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionName} needs Endpoint=http(s)://host/v1 (got '{endpoint}').");
-        }
-        // Self-hosted servers often need no key; the SDK insists on one.
-        var key = Get("Key") is { Length: > 0 } given ? given : "unused";
-        var model = Get("Model") is { Length: > 0 } named ? named : DefaultModel;
-        return new OpenAiTranscription(uri, key, model);
-    }
 
     /// <summary>
     /// The SDK's audio client as an <see cref="ISpeechToTextClient"/>. The SDK does not retry: a failed
     /// piece is retried by the pipeline, alone, and a rejected key is not retried at all.
     /// </summary>
-    public ISpeechToTextClient CreateClient(TimeSpan requestTimeout)
-    {
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = Endpoint,
-            NetworkTimeout = requestTimeout,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-        };
-        return new AudioClient(Model, new ApiKeyCredential(Key), options).AsISpeechToTextClient();
-    }
+    public static ISpeechToTextClient CreateClient(AiConnection connection, TimeSpan requestTimeout) =>
+        connection.CreateClient(requestTimeout).GetAudioClient(connection.Model).AsISpeechToTextClient();
 
     /// <summary>Asks for verbose JSON with segment timestamps: the segments are the transcript.</summary>
     public static SpeechToTextOptions RequestOptions() => new()

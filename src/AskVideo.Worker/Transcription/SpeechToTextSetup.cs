@@ -1,3 +1,4 @@
+using AskVideo.Core.AI;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Pipeline;
 using Microsoft.Extensions.AI;
@@ -13,16 +14,15 @@ public static class SpeechToTextSetup
     /// </summary>
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(OpenAiTranscription.ConnectionName);
-        if (string.IsNullOrWhiteSpace(connectionString))
+        var service = AiConnection.FromConfiguration(configuration, OpenAiTranscription.ConnectionName, OpenAiTranscription.DefaultModel);
+        if (service is null)
         {
             services.AddSpeechToTextClient(_ => new LocalSpeechToTextClient())
                 .UseOpenTelemetry(sourceName: Telemetry.Name);
             return services;
         }
 
-        var service = OpenAiTranscription.Parse(connectionString);
-        services.AddSpeechToTextClient(sp => service.CreateClient(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RequestTimeout))
+        services.AddSpeechToTextClient(sp => OpenAiTranscription.CreateClient(service, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RequestTimeout))
             .UseOpenTelemetry(sourceName: Telemetry.Name);
         return services;
     }

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+using AskVideo.Core.Search;
+
+namespace AskVideo.Core.AI;
+
+/// <summary>Settings of the <c>embeddings</c> connection (section <c>Embeddings</c>).</summary>
+public sealed class EmbeddingOptions
+{
+    public const string Section = "Embeddings";
+    public const string ConnectionName = "embeddings";
+    public const string DefaultModel = "text-embedding-3-small";
+
+    /// <summary>
+    /// How many dimensions to ask the model for (OpenAI's text-embedding-3 models shorten their
+    /// vectors on request). 0 leaves the model's own width, for models that refuse the parameter.
+    /// </summary>
+    [Range(0, Scene.EmbeddingDimensions)]
+    public int Dimensions { get; set; } = Scene.EmbeddingDimensions;
+
+    /// <summary>Texts per embeddings request.</summary>
+    [Range(1, 2048)]
+    public int BatchSize { get; set; } = 64;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
