@@ -1,27 +1,17 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
 using System.Security.Claims;
-using System.Text;
-using System.Text.Json;
-using AskVideo.Api.Groups;
 using AskVideo.Api.Infrastructure;
-using AskVideo.Api.Media;
-using AskVideo.Api.Videos;
-using AskVideo.Core.Chat;
-using AskVideo.Core.Data;
-using AskVideo.Core.Videos;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace AskVideo.Api.Chat;
 
 /// <summary>
 /// /api/chat: questions about a group's videos, answered from their transcripts with citations
-/// that point at the moment in the video. The owner of the group only (anyone else's group is a
-/// 404). Without a language model the answer is extractive: the best passages with their times.
+/// that point at the moment in the video. The group's owner asks with an access token, a guest
+/// with the group's share token (<c>?share_token=</c>); anyone else's group is a 404.
 /// </summary>
 public static partial class ChatApi
 {
@@ -29,80 +19,72 @@ public static partial class ChatApi
     {
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
 
-        // Handlers answer 404 with a ProblemDetails whose status the result type does not carry.
-        chat.MapPost("/", Ask).Validated().ProducesProblem(StatusCodes.Status404NotFound);
+        // Guests hold no access token: the handler checks the share token (or the owner) itself.
+        chat.MapPost("/", Ask).AllowAnonymous().Validated()
+            .Produces<ChatResponse>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
         chat.MapChatHistory();
 
         return chat;
     }
 
-    /// <summary>POST /api/chat/: answers the latest user message from the group's transcripts.</summary>
-    internal static async Task<Results<Ok<ChatResponse>, ValidationProblem, ProblemHttpResult>> Ask(
-        ChatRequest request, ClaimsPrincipal principal, AppDbContext db, MediaUrls urls, IOptions<ChatOptions> options,
-        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /api/chat/: answers the latest user message from the group's transcripts, as JSON, or as
+    /// server-sent events with <c>stream: true</c> or <c>Accept: text/event-stream</c>.
+    /// </summary>
+    internal static async Task<Results<Ok<ChatResponse>, ServerSentEventsResult<object>, ValidationProblem, ProblemHttpResult>> Ask(
+        ChatRequest request, [FromQuery(Name = "share_token")] string? shareToken, ClaimsPrincipal principal,
+        ChatAnswers answers, AnswerQuota quota, Core.Data.AppDbContext db, IOptions<ChatOptions> options, HttpRequest http,
+        CancellationToken cancellationToken)
     {
-        var limits = options.Value;
-        if (request.Messages!.Any(m => m?.Content?.Length > limits.MaxMessageChars))
+        if (Limits(request, options.Value) is { } invalid)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["messages"] = [$"A message may hold at most {limits.MaxMessageChars} characters."] },
-                title: "Some fields are not valid.");
+            return invalid;
         }
-        var groupId = request.GroupId!.Value;
-        if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
+        if (ChatAccess.IsAnonymous(principal, shareToken))
         {
-            return GroupNotFound();
+            return ChatAccess.Unauthorized();
         }
-
-        var question = request.Question;
-        string content;
-        IReadOnlyList<ChatCitation> citations = [];
-        var indexed = await db.VideoGroupMembers
-            .AnyAsync(m => m.GroupId == groupId && m.Video.Status == VideoStatus.Completed, cancellationToken);
-        if (!indexed)
+        var caller = await ChatAccess.ResolveAsync(db, principal, request.GroupId!.Value, shareToken, cancellationToken);
+        if (caller is null)
         {
-            content = "Nothing in this group is indexed yet: none of its videos has finished transcription. "
-                + "Ask again once a video is completed.";
+            return ChatAccess.GroupNotFound();
         }
-        else
+        if (await quota.CheckAsync(caller.OwnerId, cancellationToken) is { } exhausted)
         {
-            var passages = await db.SearchAsync(groupId, question, limits.TopK, cancellationToken);
-            if (passages.Count == 0)
-            {
-                content = "The transcripts of this group's videos do not cover this question.";
-            }
-            else
-            {
-                citations = [.. passages.Select((p, i) => new ChatCitation(
-                    i + 1, p.VideoId, p.Title, p.Start, p.End, p.Text, $"{urls.For(p.VideoId)}#t={Seconds(p.Start)}"))];
-                content = Extractive(citations);
-            }
+            return exhausted;
         }
 
-        var log = new ChatLog
+        var retrieved = await answers.RetrieveAsync(caller, request, cancellationToken);
+        if (request.Stream == true || http.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true))
         {
-            GroupId = groupId,
-            Question = question,
-            Answer = content,
-            Mode = ChatModes.Extractive,
-            CitationsJson = JsonSerializer.Serialize(citations, json.Value.SerializerOptions),
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.ChatLogs.Add(log);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new ChatResponse(ChatRoles.Assistant, content, citations, log.Id, ChatModes.Extractive));
+            return TypedResults.ServerSentEvents(answers.StreamAsync(caller, request, retrieved, cancellationToken));
+        }
+        try
+        {
+            return TypedResults.Ok(await answers.AnswerAsync(caller, request, retrieved, cancellationToken));
+        }
+        catch (ChatModelException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The chat model failed.", detail: ex.Message);
+        }
     }
 
-    /// <summary>The passages as a person reads them: number, video, time span and what was said.</summary>
-    private static string Extractive(IReadOnlyList<ChatCitation> citations)
+    /// <summary>The configurable size limits of a request.</summary>
+    private static ValidationProblem? Limits(ChatRequest request, ChatOptions limits)
     {
-        var text = new StringBuilder("Here is what the videos say about this:");
-        foreach (var c in citations)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n\n\"{c.Quote}\" [{c.N}]\n— {c.Title}, {Clock(c.Start)}–{Clock(c.End)}");
-        }
-        return text.ToString();
+        var errors = new Validation.Errors()
+            .Check("messages", request.Messages!.Length <= limits.MaxMessages, $"Send at most {limits.MaxMessages} messages.")
+            .Check("messages", request.Messages.All(m => m?.Content is null || m.Content.Length <= limits.MaxMessageChars),
+                $"A message may hold at most {limits.MaxMessageChars} characters.")
+            .ToDictionary();
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors, title: "Some fields are not valid.") : null;
     }
+
+    private static ProblemHttpResult GroupNotFound() => ChatAccess.GroupNotFound();
 
     /// <summary>mm:ss, or h:mm:ss past an hour.</summary>
     internal static string Clock(double seconds)
@@ -112,9 +94,4 @@ public static partial class ChatApi
             ? time.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
             : time.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
     }
-
-    private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static ProblemHttpResult GroupNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Group not found.", detail: "You have no group with this id.");
 }

@@ -42,6 +42,13 @@ public sealed record ChatRequest(int? GroupId, ChatMessage[]? Messages, bool? St
 
     /// <summary>The latest user message, the question to answer.</summary>
     public string Question => Messages!.Last(m => m?.Role == ChatRoles.User)!.Content!.Trim();
+
+    /// <summary>The last <paramref name="count"/> messages before the question: the conversation it follows.</summary>
+    public IReadOnlyList<ChatMessage> Earlier(int count)
+    {
+        var question = Array.FindLastIndex(Messages!, m => m?.Role == ChatRoles.User);
+        return [.. Messages![..question].Where(m => m is not null && !string.IsNullOrWhiteSpace(m.Content)).TakeLast(count).Select(m => m!)];
+    }
 }
 
 public static class ChatRoles
@@ -64,3 +71,17 @@ public static class ChatModes
 public sealed record ChatCitation(int N, int VideoId, string Title, double Start, double End, string Quote, string? MediaUrl);
 
 public sealed record ChatResponse(string Role, string Content, IReadOnlyList<ChatCitation> Citations, long ChatLogId, string Mode);
+
+// The events of a streamed answer (stream: true): delta, then citations, then done; or error.
+
+/// <summary><c>delta</c>: the next piece of the answer's text.</summary>
+public sealed record ChatStreamDelta(string Text);
+
+/// <summary><c>citations</c>: the passages the finished answer cites.</summary>
+public sealed record ChatStreamCitations(IReadOnlyList<ChatCitation> Citations);
+
+/// <summary><c>done</c>: the answer is complete and stored.</summary>
+public sealed record ChatStreamDone(long ChatLogId, string Mode);
+
+/// <summary><c>error</c>: the answer could not be finished; nothing was stored.</summary>
+public sealed record ChatStreamError(string Code, string Message);

@@ -40,7 +40,7 @@ public static class ApplicationServices
         services.AddGroups();
         services.AddSharing();
         services.AddEmbeddings(builder.Configuration);
-        services.AddChat();
+        services.AddChat(builder.Configuration);
 
         return builder;
     }

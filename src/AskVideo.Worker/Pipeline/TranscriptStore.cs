@@ -56,6 +56,8 @@ public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
                 Start = Math.Round(s.Start, 3),
                 End = Math.Round(s.End, 3),
                 Text = s.Text,
+                Language = language,
+                SearchText = SearchText.ForIndex(s.Text),
             }));
             await db.SaveChangesAsync(ct);
         }, cancellationToken);

@@ -1,4 +1,4 @@
-using AskVideo.Api.Chat;
+using AskVideo.Core.Search;
 
 namespace AskVideo.Tests.Chat;
 
@@ -13,7 +13,7 @@ public sealed class ChatRetrievalTests
         // Video 1 holds the six best scenes; with k = 4 at most two of them may be taken.
         SceneHit[] ranked = [Hit(1, 0, 9), Hit(1, 2, 8), Hit(1, 4, 7), Hit(1, 6, 6), Hit(2, 0, 5), Hit(2, 3, 4), Hit(3, 0, 3)];
 
-        var passages = ChatRetrieval.Spread(ranked, topK: 4);
+        var passages = SceneSearch.Spread(ranked, topK: 4);
 
         Assert.Equal([1, 1, 2, 2], passages.Select(p => p.VideoId));
         Assert.Equal(["v1s0", "v1s2", "v2s0", "v2s3"], passages.Select(p => p.Text));
@@ -24,7 +24,7 @@ public sealed class ChatRetrievalTests
     {
         SceneHit[] ranked = [Hit(1, 3, 5), Hit(1, 2, 9), Hit(2, 3, 7), Hit(1, 5, 1)];
 
-        var passages = ChatRetrieval.Spread(ranked, topK: 8);
+        var passages = SceneSearch.Spread(ranked, topK: 8);
 
         Assert.Equal(3, passages.Count);
         Assert.Equal(new Passage(1, "Video 1", 20, 40, "v1s2 v1s3", 9), passages[0]);

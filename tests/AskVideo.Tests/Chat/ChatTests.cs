@@ -25,9 +25,9 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
         var user = await api.SignInNewUserAsync();
         var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
         api.OpenAi.Transcriptions.AnswerWithText(PlantsText);
-        var plants = await UploadAndWaitAsync(user.Client, path, "Plants");
+        var plants = await user.Client.UploadAndWaitAsync(path, "Plants");
         api.OpenAi.Transcriptions.AnswerWithText(VolcanoText);
-        var volcano = await UploadAndWaitAsync(user.Client, path, "Volcano");
+        var volcano = await user.Client.UploadAndWaitAsync(path, "Volcano");
         var groupId = await user.Client.CreateGroupOkAsync("Science");
         await user.Client.AddVideosOkAsync(groupId, plants.Id, volcano.Id);
 
@@ -59,7 +59,7 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
         var user = await api.SignInNewUserAsync();
         var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
         api.OpenAi.Transcriptions.AnswerWithText(PlantsText);
-        var plants = await UploadAndWaitAsync(user.Client, path, "Plants");
+        var plants = await user.Client.UploadAndWaitAsync(path, "Plants");
         var groupId = await user.Client.CreateGroupOkAsync("Botany");
         await user.Client.AddVideosOkAsync(groupId, plants.Id);
 
@@ -141,10 +141,19 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
     }
 
     private static JsonObject Message(string role, string content) => new() { ["role"] = role, ["content"] = content };
+}
 
-    private sealed record Transcribed(int Id, double SpanStart, double SpanEnd);
+public static class ChatSteps
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<Transcribed> UploadAndWaitAsync(HttpClient client, string path, string title)
+    public static Task<HttpResponseMessage> AskAsync(this HttpClient client, int groupId, string question) =>
+        client.PostAsJsonAsync("/api/chat/", new { group_id = groupId, messages = new[] { new { role = "user", content = question } } }, Ct);
+
+    public sealed record Transcribed(int Id, double SpanStart, double SpanEnd);
+
+    /// <summary>Uploads a file and waits until the worker has transcribed and indexed it.</summary>
+    public static async Task<Transcribed> UploadAndWaitAsync(this HttpClient client, string path, string title)
     {
         var id = (await client.UploadOkAsync(path, title: title))["id"]!.GetValue<int>();
         var deadline = DateTime.UtcNow.AddMinutes(2);
@@ -162,12 +171,4 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
             await Task.Delay(100, Ct);
         }
     }
-}
-
-public static class ChatSteps
-{
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public static Task<HttpResponseMessage> AskAsync(this HttpClient client, int groupId, string question) =>
-        client.PostAsJsonAsync("/api/chat/", new { group_id = groupId, messages = new[] { new { role = "user", content = question } } }, Ct);
 }

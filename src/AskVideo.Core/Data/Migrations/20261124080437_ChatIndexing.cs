@@ -113,6 +113,10 @@ namespace AskVideo.Core.Data.Migrations
                 stored: true);
             migrationBuilder.CreateIndex(name: "IX_scenes_SearchVector", table: "scenes", column: "SearchVector")
                 .Annotation("Npgsql:IndexMethod", "GIN");
+            // Scenes stored before this migration take their video's language.
+            migrationBuilder.Sql("""
+                UPDATE scenes AS s SET "Language" = v."Language" FROM videos AS v WHERE v."Id" = s."VideoId";
+                """);
 
             migrationBuilder.CreateTable(
                 name: "answer_usage",

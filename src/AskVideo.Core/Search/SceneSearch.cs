@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using AskVideo.Core.AI;
+using AskVideo.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Pgvector;
+
+namespace AskVideo.Core.Search;
+
+/// <summary>A scene that matched the question, with its score in one ranking.</summary>
+public sealed record SceneHit(long Id, int VideoId, int Index, double Start, double End, string Text, string Title, double Rank);
+
+/// <summary>One or more adjacent scenes of one video, as the answer cites them.</summary>
+public sealed record Passage(int VideoId, string Title, double Start, double End, string Text, double Rank);
+
+/// <summary>How a search ranks scenes.</summary>
+public enum SearchMethod
+{
+    /// <summary>Full-text and vector rankings fused by reciprocal rank (full-text alone without embeddings).</summary>
+    Hybrid,
+    FullText,
+    Vector,
+}
+
+/// <summary>
+/// Retrieval over the scenes of a group's completed videos. Full-text: any content word of the
+/// question may match (words joined with OR), each scene searched with its own language's
+/// configuration, ranked by <c>ts_rank_cd</c>. Vector: cosine distance to the question's embedding
+/// through the HNSW index, when an embedding model is configured. Both rankings are fused by
+/// reciprocal rank (RRF, k = 60), then the top k are spread across videos (at most half from one
+/// video) and adjacent scenes of one video merged into one passage.
+/// </summary>
+public sealed class SceneSearch(AppDbContext db, SceneEmbedder embedder, ILogger<SceneSearch> logger)
+{
+    /// <summary>The RRF constant: damps the weight of the very first ranks.</summary>
+    public const int RrfK = 60;
+
+    public async Task<IReadOnlyList<Passage>> SearchAsync(
+        int groupId, string question, int topK, CancellationToken cancellationToken, SearchMethod method = SearchMethod.Hybrid)
+    {
+        using var activity = Telemetry.Source.StartActivity("retrieve");
+        activity?.SetTag("askvideo.group_id", groupId);
+        activity?.SetTag("askvideo.retrieval.method", method.ToString());
+        var candidates = topK * 4;
+
+        IReadOnlyList<SceneHit> lexical = [];
+        if (method != SearchMethod.Vector)
+        {
+            lexical = await FullTextAsync(groupId, question, candidates, cancellationToken);
+        }
+        IReadOnlyList<SceneHit> semantic = [];
+        if (method != SearchMethod.FullText && embedder.IsEnabled)
+        {
+            semantic = await SemanticAsync(groupId, question, candidates, cancellationToken);
+        }
+        activity?.SetTag("askvideo.retrieval.full_text_hits", lexical.Count);
+        activity?.SetTag("askvideo.retrieval.vector_hits", semantic.Count);
+        return Spread(Fuse(lexical, semantic), topK);
+    }
+
+    private async Task<IReadOnlyList<SceneHit>> SemanticAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
+    {
+        Vector vector;
+        try
+        {
+            vector = await embedder.EmbedAsync(question, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A question still deserves an answer when the embedding service is down: full-text carries it.
+            logger.LogWarning(ex, "The question could not be embedded; retrieval falls back to full-text search.");
+            Activity.Current?.AddEvent(new ActivityEvent("embedding_failed"));
+            return [];
+        }
+        return await VectorAsync(groupId, vector, embedder.Model!, limit, cancellationToken);
+    }
+
+    /// <summary>Scenes matching any content word of <paramref name="question"/>, best first.</summary>
+    public async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
+    {
+        var text = SearchText.ForQuery(question);
+        // One query per language present in the group. With 'simple' (no stemmer, no stop words)
+        // English stop words such as "the" are left out, or they would match every passage; a
+        // question made only of stop words keeps them. A stemming configuration drops its own.
+        return await db.Database.SqlQuery<SceneHit>($"""
+            WITH words AS (
+                SELECT array_agg(w) AS all_words,
+                       array_agg(w) FILTER (WHERE ts_lexize('english_stem', w) IS DISTINCT FROM ARRAY[]::text[]) AS content_words
+                FROM unnest(tsvector_to_array(to_tsvector('simple', {text}))) AS w
+            ), terms AS (
+                SELECT coalesce(array_to_string(ARRAY(SELECT quote_literal(w) FROM unnest(coalesce(content_words, all_words)) AS w), ' | '), '') AS content,
+                       coalesce(array_to_string(ARRAY(SELECT quote_literal(w) FROM unnest(all_words) AS w), ' | '), '') AS every
+                FROM words
+            ), languages AS (
+                SELECT DISTINCT v."Language" AS language
+                FROM video_group_members AS m JOIN videos AS v ON v."Id" = m."VideoId"
+                WHERE m."GroupId" = {groupId} AND v."Status" = 'Completed'
+            ), queries AS (
+                SELECT l.language, CASE WHEN askvideo_search_config(l.language) = 'simple'::regconfig
+                    THEN to_tsquery('simple', t.content)
+                    ELSE to_tsquery(askvideo_search_config(l.language), t.every) END AS query
+                FROM languages AS l, terms AS t
+            )
+            SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text", v."Title",
+                   ts_rank_cd(s."SearchVector", q.query)::float8 AS "Rank"
+            FROM queries AS q
+            JOIN scenes AS s ON s."Language" IS NOT DISTINCT FROM q.language AND s."SearchVector" @@ q.query
+            JOIN video_group_members AS m ON m."VideoId" = s."VideoId" AND m."GroupId" = {groupId}
+            JOIN videos AS v ON v."Id" = s."VideoId" AND v."Status" = 'Completed'
+            ORDER BY "Rank" DESC, s."Id"
+            LIMIT {limit}
+            """).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Scenes nearest to <paramref name="vector"/> by cosine distance, among those embedded by
+    /// <paramref name="model"/>. The HNSW index is scanned iteratively (pgvector 0.8), so the
+    /// group filter cannot starve the result when other groups hold the nearest scenes.
+    /// </summary>
+    public async Task<IReadOnlyList<SceneHit>> VectorAsync(int groupId, Vector vector, string model, int limit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(
+            "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100", cancellationToken);
+        // relaxed_order may return neighbours slightly out of order: the outer query sorts them.
+        var hits = await db.Database.SqlQuery<SceneHit>($"""
+            WITH nearest AS MATERIALIZED (
+                SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text", v."Title",
+                       s."Embedding" <=> {vector} AS distance
+                FROM scenes AS s
+                JOIN video_group_members AS m ON m."VideoId" = s."VideoId" AND m."GroupId" = {groupId}
+                JOIN videos AS v ON v."Id" = s."VideoId" AND v."Status" = 'Completed'
+                WHERE s."EmbeddingModel" = {model}
+                ORDER BY s."Embedding" <=> {vector}
+                LIMIT {limit}
+            )
+            SELECT "Id", "VideoId", "Index", "Start", "End", "Text", "Title", (1 - distance)::float8 AS "Rank"
+            FROM nearest ORDER BY distance, "Id"
+            """).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return hits;
+    }
+
+    /// <summary>
+    /// Reciprocal-rank fusion: a scene scores Σ 1/(k + rank) over the rankings it appears in, so
+    /// a scene both rankings like beats one that tops only one of them.
+    /// </summary>
+    public static IReadOnlyList<SceneHit> Fuse(params IReadOnlyList<SceneHit>[] rankings)
+    {
+        var nonEmpty = rankings.Where(r => r.Count > 0).ToList();
+        if (nonEmpty.Count <= 1)
+        {
+            return nonEmpty.Count == 1 ? nonEmpty[0] : [];
+        }
+        var scores = new Dictionary<long, (SceneHit Hit, double Score)>();
+        foreach (var ranking in nonEmpty)
+        {
+            for (var i = 0; i < ranking.Count; i++)
+            {
+                var hit = ranking[i];
+                var score = 1.0 / (RrfK + i + 1);
+                scores[hit.Id] = scores.TryGetValue(hit.Id, out var seen) ? (seen.Hit, seen.Score + score) : (hit, score);
+            }
+        }
+        return [.. scores.Values.OrderByDescending(s => s.Score).ThenBy(s => s.Hit.Id).Select(s => s.Hit with { Rank = s.Score })];
+    }
+
+    /// <summary>The best <paramref name="topK"/> hits, at most ceil(k/2) per video, adjacent scenes merged, best first.</summary>
+    public static IReadOnlyList<Passage> Spread(IReadOnlyList<SceneHit> ranked, int topK)
+    {
+        var perVideo = (topK + 1) / 2;
+        var taken = new List<SceneHit>();
+        var counts = new Dictionary<int, int>();
+        foreach (var hit in ranked)
+        {
+            if (taken.Count == topK)
+            {
+                break;
+            }
+            var count = counts.GetValueOrDefault(hit.VideoId);
+            if (count < perVideo)
+            {
+                counts[hit.VideoId] = count + 1;
+                taken.Add(hit);
+            }
+        }
+
+        var passages = new List<Passage>();
+        foreach (var video in taken.GroupBy(h => h.VideoId))
+        {
+            var run = new List<SceneHit>();
+            foreach (var hit in video.OrderBy(h => h.Index))
+            {
+                if (run.Count > 0 && hit.Index != run[^1].Index + 1)
+                {
+                    passages.Add(Merge(run));
+                    run.Clear();
+                }
+                run.Add(hit);
+            }
+            passages.Add(Merge(run));
+        }
+        return [.. passages.OrderByDescending(p => p.Rank).ThenBy(p => p.VideoId).ThenBy(p => p.Start)];
+    }
+
+    private static Passage Merge(List<SceneHit> run) => new(
+        run[0].VideoId, run[0].Title, run[0].Start, run[^1].End, string.Join(' ', run.Select(h => h.Text)), run.Max(h => h.Rank));
+}
