@@ -72,6 +72,48 @@ public sealed class ChatTests(PipelineApiFactory api) : IClassFixture<PipelineAp
     }
 
     [Fact]
+    public async Task Inflected_words_find_the_passage_through_the_transcripts_language()
+    {
+        var user = await api.SignInNewUserAsync();
+        var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
+        api.OpenAi.Transcriptions.AnswerWithText(VolcanoText);
+        var volcano = await user.Client.UploadAndWaitAsync(path, "Volcano");
+        var groupId = await user.Client.CreateGroupOkAsync("Geology");
+        await user.Client.AddVideosOkAsync(groupId, volcano.Id);
+
+        // No word of the question appears as such in the transcript ("villages", "eruptions"):
+        // only English stemming ("villag", "erupt") connects them.
+        var answer = await (await user.Client.AskAsync(groupId, "How were villages threatened by the eruptions?"))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        Assert.Equal(volcano.Id, answer["citations"]![0]!["video_id"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_Japanese_question_finds_its_Japanese_passage_without_any_model()
+    {
+        var user = await api.SignInNewUserAsync();
+        var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
+        api.OpenAi.Transcriptions.AnswerWithText(PlantsText);
+        var plants = await user.Client.UploadAndWaitAsync(path, "Plants");
+        api.OpenAi.Transcriptions.AnswerWithText("東京タワーの高さは三百三十三メートルで、千九百五十八年に完成しました。", language: "japanese");
+        var tower = await user.Client.UploadAndWaitAsync(path, "東京タワー");
+        api.OpenAi.Transcriptions.AnswerWithText("富士山は日本で一番高い山で、静岡県と山梨県にまたがっています。", language: "japanese");
+        var fuji = await user.Client.UploadAndWaitAsync(path, "富士山");
+        var groupId = await user.Client.CreateGroupOkAsync("日本");
+        await user.Client.AddVideosOkAsync(groupId, plants.Id, tower.Id, fuji.Id);
+
+        // Written without spaces: the question shares character pairs (東京, タワ, 高さ), not words, with its passage.
+        var answer = await (await user.Client.AskAsync(groupId, "東京タワーの高さはどれくらいですか？"))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        var first = answer["citations"]![0]!;
+        Assert.Equal(tower.Id, first["video_id"]!.GetValue<int>());
+        Assert.Contains("三百三十三メートル", first["quote"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(answer["citations"]!.AsArray(), c => c!["video_id"]!.GetValue<int>() == plants.Id);
+    }
+
+    [Fact]
     public async Task A_group_without_completed_videos_answers_that_nothing_is_indexed_yet()
     {
         var user = await api.SignInNewUserAsync();
