@@ -32,3 +32,30 @@ public sealed class ChatRetrievalTests
         Assert.Equal(new Passage(1, "Video 1", 50, 60, "v1s5", 1), passages[2]);
     }
 }
+
+public sealed class RankFusionTests
+{
+    private static SceneHit Hit(long id) => new(id, (int)id, 0, 0, 10, $"s{id}", $"Video {id}", 0);
+
+    [Fact]
+    public void A_scene_both_rankings_hold_beats_scenes_that_top_only_one()
+    {
+        SceneHit[] fullText = [Hit(1), Hit(2), Hit(3)];
+        SceneHit[] vector = [Hit(4), Hit(3), Hit(5)];
+
+        var fused = SceneSearch.Fuse(fullText, vector);
+
+        Assert.Equal([3L, 1L, 4L, 2L, 5L], fused.Select(h => h.Id));
+        Assert.Equal(1.0 / 63 + 1.0 / 62, fused[0].Rank, precision: 12);
+    }
+
+    [Fact]
+    public void With_one_ranking_fusion_keeps_its_order_and_scores()
+    {
+        SceneHit[] fullText = [Hit(2) with { Rank = 0.9 }, Hit(1) with { Rank = 0.4 }];
+
+        var fused = SceneSearch.Fuse(fullText, []);
+
+        Assert.Equal(fullText, fused);
+    }
+}
