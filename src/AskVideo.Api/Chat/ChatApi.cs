@@ -20,11 +20,12 @@ public static partial class ChatApi
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
 
         // Guests hold no access token: the handler checks the share token (or the owner) itself.
-        chat.MapPost("/", Ask).AllowAnonymous().Validated()
+        chat.MapPost("/", Ask).AllowAnonymous().Validated().RequireRateLimiting(ChatRateLimits.AskPolicy)
             .Produces<ChatResponse>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         chat.MapChatHistory();
 

@@ -16,6 +16,7 @@ public static class ChatSetup
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<AnswerQuota>();
+        services.AddChatRateLimits();
         services.AddScoped<SceneSearch>();
         services.AddScoped<ChatAnswers>();
         if (AiConnection.FromConfiguration(configuration, ChatOptions.ConnectionName, ChatOptions.DefaultModel) is { } connection)

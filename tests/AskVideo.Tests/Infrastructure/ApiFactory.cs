@@ -47,6 +47,9 @@ public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.
             // All tests share 127.0.0.1: per-IP limits are raised here and tested on their own.
             ["RateLimits:Auth:LoginPermits"] = "10000",
             ["RateLimits:Auth:EmailPermits"] = "10000",
+            ["RateLimits:Chat:AskPermitsPerUser"] = "10000",
+            ["RateLimits:Chat:AskPermitsPerGuestIp"] = "10000",
+            ["RateLimits:Chat:FeedbackPermits"] = "10000",
         };
         foreach (var (key, value) in Settings)
         {

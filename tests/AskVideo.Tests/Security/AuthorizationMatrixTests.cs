@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AskVideo.Tests.Chat;
 using AskVideo.Tests.Groups;
 using AskVideo.Tests.Infrastructure;
 using AskVideo.Tests.Sharing;
@@ -32,6 +33,15 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         VictimResource,
         /// <summary>Media delivery: anyone without a valid credential for that file gets 404.</summary>
         Media,
+        /// <summary>
+        /// Chat that a guest may use with a share token (asking, rating): called with a valid body
+        /// naming the victim's group or answer, 401 for a caller with no valid credential at all
+        /// (anonymous, expired or tampered JWT: an invalid token counts as none), 404 for another
+        /// user and for a share token that is not the victim group's current one. (With an empty
+        /// body these endpoints answer 400 to everyone, since the body is validated before access,
+        /// which would check nothing; hence the bodies in World.Body.)
+        /// </summary>
+        GuestOrOwner,
     }
 
     // METHOD + route pattern → kind, and for Public and OwnScope the status another caller must get.
@@ -63,14 +73,19 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         ["POST /api/videos/groups/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
         ["GET /api/videos/groups/"] = (Kind.OwnScope, HttpStatusCode.OK),
         ["POST /api/videos/groups/reorder/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
-        ["POST /api/chat/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
+        ["POST /api/chat/"] = (Kind.GuestOrOwner, HttpStatusCode.NotFound),
+        ["POST /api/chat/feedback/"] = (Kind.GuestOrOwner, HttpStatusCode.NotFound),
+        // History is the owner's alone: a share token opens none of it (401 without a JWT).
         ["GET /api/chat/history/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
+        ["GET /api/chat/history/export/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
+        ["DELETE /api/chat/history/"] = (Kind.OwnScope, HttpStatusCode.BadRequest),
 
         ["GET /api/videos/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["PATCH /api/videos/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["DELETE /api/videos/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["POST /api/videos/{id:int}/retranscribe/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["GET /api/videos/{id:int}/transcript/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
+        ["PATCH /api/videos/{id:int}/transcript/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["GET /api/videos/{id:int}/events/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["GET /api/videos/groups/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
         ["PATCH /api/videos/groups/{id:int}/"] = (Kind.VictimResource, HttpStatusCode.NotFound),
@@ -119,6 +134,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
     {
         Kind.Public => expected,
         Kind.Media => HttpStatusCode.NotFound,
+        Kind.GuestOrOwner when caller is Caller.Anonymous or Caller.ExpiredJwt or Caller.TamperedJwt => HttpStatusCode.Unauthorized,
+        Kind.GuestOrOwner => expected,
         _ when caller != Caller.OtherUser => HttpStatusCode.Unauthorized,
         _ => expected,
     };
@@ -146,6 +163,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         public required int VictimId { get; init; }
         public required int VideoId { get; init; }
         public required int GroupId { get; init; }
+        /// <summary>An answer a guest gave in the victim's shared group: what a rating would change.</summary>
+        public required long ChatLogId { get; init; }
         public required string VictimShareToken { get; init; }
         public required string OtherUsersShareToken { get; init; }
         public required string RevokedShareToken { get; init; }
@@ -171,6 +190,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             var otherGroup = await other.Client.CreateGroupOkAsync("Someone else's group");
             var otherToken = await other.Client.ShareOkAsync(otherGroup);
 
+            var chatLogId = await api.SeedLogAsync(group, "A guest's question?", shared: true, feedback: "good");
+
             var victimJwt = victim.Client.DefaultRequestHeaders.Authorization!.Parameter!;
             return new World
             {
@@ -179,6 +200,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
                 VictimId = victim.Id,
                 VideoId = videoId,
                 GroupId = group,
+                ChatLogId = chatLogId,
                 VictimShareToken = victimToken,
                 OtherUsersShareToken = otherToken,
                 RevokedShareToken = revoked,
@@ -229,6 +251,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             ("PATCH", "/api/videos/groups/{id:int}/") => """{"name":"taken over"}""",
             ("POST", "/api/videos/groups/{id:int}/videos/") => $$"""{"video_ids":[{{VideoId}}]}""",
             ("POST", "/api/videos/groups/{id:int}/reorder/") => $$"""{"video_ids":[{{VideoId}}]}""",
+            ("POST", "/api/chat/") => $$"""{"group_id":{{GroupId}},"messages":[{"role":"user","content":"What is said?"}]}""",
+            ("POST", "/api/chat/feedback/") => $$"""{"chat_log_id":{{ChatLogId}},"feedback":"bad"}""",
             _ => "{}",
         };
 
@@ -246,7 +270,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
                 .OrderBy(m => m.GroupId).ThenBy(m => m.VideoId).Select(m => $"{m.GroupId}|{m.VideoId}|{m.Position}").ToListAsync(Ct);
             var jobs = await db.Jobs.AsNoTracking().CountAsync(j => db.Videos.Any(v => v.Id == j.VideoId && v.OwnerId == VictimId), Ct);
             var sessions = await db.RefreshTokens.AsNoTracking().Where(t => t.UserId == VictimId).CountAsync(t => t.RevokedAt == null, Ct);
-            return string.Join("\n", [user, .. videos, .. groups, .. members, $"jobs {jobs}", $"sessions {sessions}"]);
+            var chatLogs = await db.ChatLogs.AsNoTracking().Where(l => db.VideoGroups.Any(g => g.Id == l.GroupId && g.OwnerId == VictimId))
+                .OrderBy(l => l.Id).Select(l => $"{l.Id}|{l.GroupId}|{l.Feedback}").ToListAsync(Ct);
+            var answers = await db.AnswerUsage.AsNoTracking().Where(u => u.UserId == VictimId).SumAsync(u => u.Count, Ct);
+            return string.Join("\n", [user, .. videos, .. groups, .. members, $"jobs {jobs}", $"sessions {sessions}", .. chatLogs, $"answers {answers}"]);
         }
 
         /// <summary>The victim's own valid token with one character of its signature changed.</summary>
