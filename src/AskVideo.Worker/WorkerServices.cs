@@ -1,4 +1,6 @@
 using AskVideo.Core.AI;
+using AskVideo.Core.Search;
+using AskVideo.Worker.Indexing;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
 using AskVideo.Worker.Transcription;
@@ -9,7 +11,10 @@ namespace AskVideo.Worker;
 
 public static class WorkerServices
 {
-    /// <summary>The job consumer, the outbox relay, the pipeline, and the speech-to-text and embedding engines.</summary>
+    /// <summary>
+    /// The job consumer, the outbox relay, the pipeline, the speech-to-text and embedding engines,
+    /// and the embedding refresher.
+    /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -23,6 +28,7 @@ public static class WorkerServices
         services.AddEmbeddings(builder.Configuration);
         services.AddSingleton<VideoProgress>();
         services.AddSingleton<PieceTranscriber>();
+        services.TryAddSingleton<SceneIndexer>();
         services.AddSingleton<TranscriptStore>();
         services.AddSingleton<TranscriptionPipeline>();
 
@@ -31,6 +37,7 @@ public static class WorkerServices
         services.AddSingleton<JobRunner>();
         services.AddHostedService<JobConsumer>();
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<EmbeddingRefresher>();
         return builder;
     }
 }

@@ -48,6 +48,53 @@ public sealed record UpdateVideoRequest(string? Title, string? Description) : IV
         .ToDictionary();
 }
 
+/// <summary>One segment's new text in PATCH /api/videos/{id}/transcript/.</summary>
+public sealed record SegmentEdit(int? Index, string? Text);
+
+/// <summary>
+/// PATCH /api/videos/{id}/transcript/: new texts for some segments, by index. Checked in the handler
+/// (after the video is found, so that another user's video is a 404 whatever the body), against
+/// the configured <see cref="TranscriptEditOptions"/>.
+/// </summary>
+public sealed record EditTranscriptRequest(IReadOnlyList<SegmentEdit?>? Segments)
+{
+    public Dictionary<string, string[]> Validate(TranscriptEditOptions limits)
+    {
+        var errors = new Validation.Errors();
+        if (Segments is not { Count: > 0 })
+        {
+            errors.Add("segments", "Give at least one segment to change.");
+            return errors.ToDictionary();
+        }
+        if (Segments.Count > limits.MaxSegments)
+        {
+            errors.Add("segments", $"At most {limits.MaxSegments} segments in one request.");
+            return errors.ToDictionary();
+        }
+        for (var i = 0; i < Segments.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"segments[{i}]");
+            if (Segments[i] is not { } segment)
+            {
+                errors.Add(field, "This field is required.");
+                continue;
+            }
+            errors
+                .Check($"{field}.index", segment.Index is not null, "This field is required.")
+                .Check($"{field}.index", segment.Index is null or >= 0, "A whole number, 0 or more.")
+                .Check($"{field}.text", !string.IsNullOrWhiteSpace(segment.Text), "The text cannot be blank.")
+                .MaxLength($"{field}.text", segment.Text?.Trim(), limits.MaxSegmentLength);
+        }
+        var repeated = Segments.Where(s => s?.Index is not null).GroupBy(s => s!.Index!.Value)
+            .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        errors.Check("segments", repeated.Count == 0, $"Each index may appear once; repeated: {IndexList(repeated)}.");
+        return errors.ToDictionary();
+    }
+
+    public static string IndexList(IEnumerable<int> indexes) =>
+        string.Join(", ", indexes.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+}
+
 /// <summary>The query of GET /api/videos/; kept as text so that a bad value is named in a 400.</summary>
 public sealed record VideoListQuery(string? Limit, string? Offset, string? Status, string? Q, string? Ordering) : IValidatable
 {

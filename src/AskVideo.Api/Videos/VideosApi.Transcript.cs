@@ -3,6 +3,7 @@ using System.Text;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AskVideo.Api.Videos;
 
@@ -42,6 +43,52 @@ public static partial class VideosApi
             "vtt" => Download(TranscriptFiles.ToVtt(transcript), "text/vtt; charset=utf-8", video.Title, id, format),
             _ => TypedResults.Ok(transcript),
         };
+    }
+
+    /// <summary>
+    /// PATCH /api/videos/{id}/transcript/ with <c>{"segments": [{"index": 3, "text": "..."}]}</c>:
+    /// stores the new texts and re-indexes the transcript (scenes, full-text, embeddings), all in one
+    /// transaction. 200 with the transcript as GET returns it; 409 while the video is not completed;
+    /// 400 naming the fields, or the indexes the transcript does not have, and then nothing changes.
+    /// </summary>
+    internal static async Task<Results<Ok<TranscriptResponse>, ValidationProblem, ProblemHttpResult>> EditTranscript(
+        int id, EditTranscriptRequest request, ClaimsPrincipal principal, AppDbContext db, TranscriptEdits edits,
+        IOptions<TranscriptEditOptions> options, CancellationToken cancellationToken)
+    {
+        var ownerId = principal.UserId();
+        // The video first: another user's video is a 404 whatever the body says.
+        if (!await db.Videos.OwnedBy(ownerId).AnyAsync(v => v.Id == id, cancellationToken))
+        {
+            return VideoNotFound();
+        }
+        if (request.Validate(options.Value) is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Some fields are not valid.");
+        }
+
+        var result = await edits.ApplyAsync(ownerId, id, [.. request.Segments!.Select(s => s!)], cancellationToken);
+        switch (result.Outcome)
+        {
+            case TranscriptEditOutcome.NotFound:
+                return VideoNotFound();
+            case TranscriptEditOutcome.NotReady:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The transcript is not ready.",
+                    detail: "Only the transcript of a completed video can be edited. Wait until the video is completed.");
+            case TranscriptEditOutcome.UnknownIndexes:
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]>
+                    {
+                        ["segments"] = [$"The transcript has no segment with index {EditTranscriptRequest.IndexList(result.UnknownIndexes)}."],
+                    },
+                    title: "Some fields are not valid.", detail: "Nothing was changed.");
+            case TranscriptEditOutcome.Conflict:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The transcript changed meanwhile.",
+                    detail: "The transcript was changed by something else while this edit was saved. Read it again and retry.");
+        }
+
+        var video = await db.Videos.AsNoTracking().OwnedBy(ownerId).Include(v => v.Segments)
+            .SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
+        return video?.ToTranscript() is { } transcript ? TypedResults.Ok(transcript) : VideoNotFound();
     }
 
     /// <summary>

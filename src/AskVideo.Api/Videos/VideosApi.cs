@@ -20,6 +20,7 @@ public static partial class VideosApi
         videos.MapDelete("/{id:int}/", Delete);
         videos.MapPost("/{id:int}/retranscribe/", Retranscribe);
         videos.MapGet("/{id:int}/transcript/", Transcript);
+        videos.MapPatch("/{id:int}/transcript/", EditTranscript);
         videos.MapGet("/{id:int}/events/", Events);
 
         return videos;

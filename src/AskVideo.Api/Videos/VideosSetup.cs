@@ -1,3 +1,6 @@
+using AskVideo.Core.Search;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace AskVideo.Api.Videos;
 
 public static class VideosSetup
@@ -8,11 +11,14 @@ public static class VideosSetup
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VideoJobOptions>().BindConfiguration(VideoJobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TranscriptEditOptions>().BindConfiguration(TranscriptEditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<UploadReader>();
         services.AddScoped<UploadQuotas>();
         services.AddScoped<VideoJobs>();
         services.AddScoped<VideoUploads>();
+        services.TryAddSingleton<SceneIndexer>();
+        services.AddScoped<TranscriptEdits>();
         return services;
     }
 }

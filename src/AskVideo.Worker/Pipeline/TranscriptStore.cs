@@ -10,18 +10,19 @@ namespace AskVideo.Worker.Pipeline;
 
 /// <summary>
 /// Writes a transcript: in ONE transaction the job succeeds, the video's old segments are deleted,
-/// the new ones inserted, the video's scenes (the passages chat searches) rebuilt from them, and
-/// the video completed. A job that runs twice therefore leaves exactly
-/// one set of segments, and a worker that lost its lease writes nothing.
+/// the new ones inserted, the video's scenes (the passages chat searches, built beforehand by
+/// <see cref="SceneIndexer"/> outside the transaction) replace the old ones, and the video is
+/// completed. A job that runs twice therefore leaves exactly one set of segments and scenes, and a
+/// worker that lost its lease writes nothing.
 /// </summary>
 public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
 {
-    public async Task SaveAsync(Job job, double durationSeconds, bool hasVideo, Transcript transcript, CancellationToken cancellationToken)
+    public async Task SaveAsync(Job job, double durationSeconds, bool hasVideo, Transcript transcript, IReadOnlyList<Scene> scenes,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var text = string.Join(' ', transcript.Segments.Select(s => s.Text));
         var language = LanguageCodes.Normalize(transcript.Language);
-        var scenes = SceneBuilder.Build(transcript.Segments.Select(s => new TimedText(s.Start, s.End, s.Text)));
         var saved = await jobs.CompleteAsync(job, async (db, ct) =>
         {
             // Locks the video row first, so two transcripts of one video are written one after the other.
@@ -49,16 +50,7 @@ public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
                 Text = s.Text,
             }));
             await db.Scenes.Where(s => s.VideoId == job.VideoId).ExecuteDeleteAsync(ct);
-            db.Scenes.AddRange(scenes.Select((s, i) => new Scene
-            {
-                VideoId = job.VideoId,
-                Index = i,
-                Start = Math.Round(s.Start, 3),
-                End = Math.Round(s.End, 3),
-                Text = s.Text,
-                Language = language,
-                SearchText = SearchText.ForIndex(s.Text),
-            }));
+            db.Scenes.AddRange(scenes);
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
         if (!saved)

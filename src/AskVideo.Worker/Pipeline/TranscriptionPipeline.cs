@@ -2,22 +2,27 @@ using System.Diagnostics;
 using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Media;
+using AskVideo.Core.Search;
 using AskVideo.Core.Storage;
 using AskVideo.ServiceDefaults;
+using AskVideo.Worker.Indexing;
 using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Transcription;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskVideo.Worker.Pipeline;
 
 /// <summary>
-/// probe → extract audio → transcribe (pieces) → store, with the video's progress at each stage.
-/// Every stage can run again: temporary files live in a folder of their own per job and are
-/// deleted afterwards, and the store replaces whatever an earlier run wrote.
+/// probe → extract audio → transcribe (pieces) → index (scenes, embeddings) → store, with the
+/// video's progress at each stage. Every stage can run again: temporary files live in a folder of
+/// their own per job and are deleted afterwards, and the store replaces whatever an earlier run
+/// wrote. Indexing calls the embedding service before the store's transaction opens.
 /// </summary>
 public sealed class TranscriptionPipeline(
     IServiceScopeFactory scopes,
     IMediaStorage storage,
     PieceTranscriber transcriber,
+    SceneIndexer indexer,
     TranscriptStore store,
     VideoProgress progress)
 {
@@ -67,15 +72,38 @@ public sealed class TranscriptionPipeline(
                     cancellationToken);
             }
 
+            IReadOnlyList<Scene> scenes;
+            using (Stage("index"))
+            {
+                await progress.ReportAsync(job.VideoId, "index", 92, cancellationToken);
+                scenes = await IndexAsync(job, transcript, cancellationToken);
+            }
+
             using (Stage("store"))
             {
                 await progress.ReportAsync(job.VideoId, "store", 95, cancellationToken);
-                await store.SaveAsync(job, duration, media.HasVideo, transcript, cancellationToken);
+                await store.SaveAsync(job, duration, media.HasVideo, transcript, scenes, cancellationToken);
             }
         }
         finally
         {
             DeleteFolder(work);
+        }
+    }
+
+    /// <summary>The scenes to store; an embedding service failure becomes a job failure its owner can read.</summary>
+    private async Task<IReadOnlyList<Scene>> IndexAsync(Job job, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var segments = transcript.Segments.Select(s => new TimedText(s.Start, s.End, s.Text)).ToList();
+        try
+        {
+            return await indexer.IndexAsync(job.VideoId, segments, LanguageCodes.Normalize(transcript.Language), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = EmbeddingFailures.Classify(ex);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.UserMessage);
+            throw failure;
         }
     }
 
