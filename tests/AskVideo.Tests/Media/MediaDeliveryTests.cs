@@ -24,6 +24,23 @@ public sealed class MediaDeliveryTests(ApiFactory api) : IClassFixture<ApiFactor
         return (owner, id, await File.ReadAllBytesAsync(path, Ct), video["media_url"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// About 5.8 MB of white noise (48 kHz stereo WAV), so that the body spans many send chunks and
+    /// bytes from a wrong offset never look right.
+    /// </summary>
+    private async Task<(SignedInUser Owner, int VideoId, byte[] Stored)> UploadedLargeAsync()
+    {
+        var path = Path.Combine(api.Servers.RunDirectory, $"noise-{Guid.NewGuid():N}.wav");
+        Directory.CreateDirectory(api.Servers.RunDirectory);
+        await TestMedia.RunAsync("ffmpeg",
+            $"-hide_banner -loglevel error -y -f lavfi -i anoisesrc=d=30:c=white:r=48000:seed=7 -ac 2 -c:a pcm_s16le \"{path}\"", Ct);
+        var owner = await api.SignInNewUserAsync();
+        var video = await owner.Client.UploadOkAsync(path, "noise.wav");
+        var stored = await File.ReadAllBytesAsync(path, Ct);
+        File.Delete(path);
+        return (owner, video["id"]!.GetValue<int>(), stored);
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string url, string? range = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -61,6 +78,61 @@ public sealed class MediaDeliveryTests(ApiFactory api) : IClassFixture<ApiFactor
         response.AssertStatus(HttpStatusCode.PartialContent);
         Assert.Equal(stored.AsSpan(offset, length).ToArray(), await response.Content.ReadAsByteArrayAsync(Ct));
         Assert.Equal($"bytes {offset}-{offset + length - 1}/{stored.Length}", response.Content.Headers.ContentRange?.ToString());
+    }
+
+    [Fact]
+    public async Task A_multi_megabyte_file_arrives_byte_for_byte()
+    {
+        var (owner, id, stored) = await UploadedLargeAsync();
+
+        var response = await GetAsync(owner.Client, $"/api/media/videos/{id}");
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(stored.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(stored, await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_multi_megabyte_range_at_an_odd_offset_gets_exactly_those_stored_bytes()
+    {
+        var (owner, id, stored) = await UploadedLargeAsync();
+        const int offset = 300_001;
+        const int length = (3 << 20) + 17;
+
+        var response = await GetAsync(owner.Client, $"/api/media/videos/{id}", $"bytes={offset}-{offset + length - 1}");
+
+        response.AssertStatus(HttpStatusCode.PartialContent);
+        Assert.Equal(stored.AsSpan(offset, length).ToArray(), await response.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal($"bytes {offset}-{offset + length - 1}/{stored.Length}", response.Content.Headers.ContentRange?.ToString());
+    }
+
+    [Fact]
+    public async Task A_HEAD_request_gets_the_headers_and_no_body()
+    {
+        var (owner, id, stored, _) = await UploadedAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"/api/media/videos/{id}");
+        var response = await owner.Client.SendAsync(request, Ct);
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(stored.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("bytes", response.Headers.AcceptRanges.Single());
+        Assert.NotNull(response.Headers.ETag);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_range_with_a_stale_If_Range_gets_the_whole_file()
+    {
+        var (owner, id, stored, _) = await UploadedAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/media/videos/{id}");
+        request.Headers.Range = new RangeHeaderValue(0, 9);
+        request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue("\"not-the-current-version\""));
+        var response = await owner.Client.SendAsync(request, Ct);
+
+        response.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(stored, await response.Content.ReadAsByteArrayAsync(Ct));
     }
 
     [Fact]
