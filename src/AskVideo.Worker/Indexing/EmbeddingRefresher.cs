@@ -99,7 +99,18 @@ public sealed partial class EmbeddingRefresher(
             {
                 break;
             }
-            var vectors = await embedder.EmbedAsync([.. batch.Select(s => s.Text)], cancellationToken);
+            IReadOnlyList<Pgvector.Vector> vectors;
+            try
+            {
+                vectors = await embedder.EmbedAsync([.. batch.Select(s => s.Text)], cancellationToken);
+            }
+            catch (System.ClientModel.ClientResultException ex) when (ex.Status is 400 or 413 or 422)
+            {
+                // The service refuses these texts, not the key: skip them so the rest of the sweep goes on.
+                LogBatchRefused(ex, batch[0].Id, batch[^1].Id);
+                after = batch[^1].Id;
+                continue;
+            }
 
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
@@ -121,6 +132,9 @@ public sealed partial class EmbeddingRefresher(
         }
         return updated;
     }
+
+    [LoggerMessage(LogLevel.Warning, "The embedding service refused scenes {FirstId} to {LastId}; they are tried again next sweep")]
+    private partial void LogBatchRefused(Exception exception, long firstId, long lastId);
 
     [LoggerMessage(LogLevel.Information, "Embedded {Count} scenes with {Model}")]
     private partial void LogRefreshed(int count, string model);

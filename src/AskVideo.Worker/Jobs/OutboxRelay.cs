@@ -30,7 +30,8 @@ public sealed partial class OutboxRelay(
                 {
                     await RelayAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // A timeout is an OperationCanceledException too: only the host's stop ends the loop.
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogRelayFailed(ex);
                 }

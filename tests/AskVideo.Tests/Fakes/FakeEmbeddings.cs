@@ -39,6 +39,9 @@ public sealed class FakeEmbeddings
 
     public IReadOnlyList<RecordedEmbeddingRequest> Requests => _requests.ToArray();
 
+    /// <summary>When set, a request with a longer input is refused with 400, as a model's context limit does.</summary>
+    public int? MaxInputChars { get; set; }
+
     /// <summary>The next <paramref name="times"/> requests get <paramref name="statusCode"/> (times -1: all of them).</summary>
     public void FailNext(int statusCode, int times = 1)
     {
@@ -55,6 +58,7 @@ public sealed class FakeEmbeddings
         FailNext(500, 0);
         DefaultDimensions = 1536;
         ForcedDimensions = null;
+        MaxInputChars = null;
         RequiredKey = FakeOpenAiServer.ApiKey;
         _requests.Clear();
     }
@@ -160,6 +164,10 @@ public sealed class FakeEmbeddings
         if (request.Inputs.Count == 0 || request.Inputs.Any(i => i.Length == 0))
         {
             return OpenAiWire.Error(400, "'$.input' is invalid: it must be a non-empty string or array of non-empty strings.", null);
+        }
+        if (MaxInputChars is { } max && request.Inputs.Any(i => i.Length > max))
+        {
+            return OpenAiWire.Error(400, "This model's maximum context length was exceeded.", "context_length_exceeded");
         }
 
         var dimensions = ForcedDimensions ?? request.Dimensions ?? DefaultDimensions;

@@ -129,6 +129,30 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_scene_the_service_refuses_does_not_stop_the_refresher_from_embedding_the_scenes_after_it()
+    {
+        var refused = await InsertUnembeddedSceneAsync("A passage far too long for the model. " + new string('x', 400));
+        var later = await InsertUnembeddedSceneAsync("A passage the model takes.");
+        bed.OpenAi.Embeddings.MaxInputChars = 300;
+        try
+        {
+            await using var worker = bed.StartWorker(ModelB, batchSize: 1);
+
+            await IndexingSteps.EventuallyAsync(async () =>
+            {
+                await using var db = bed.OpenDb();
+                return Assert.Single(await db.ScenesAsync(later)).EmbeddingModel == ModelB;
+            });
+            await using var check = bed.OpenDb();
+            Assert.Null(Assert.Single(await check.ScenesAsync(refused)).EmbeddingModel);
+        }
+        finally
+        {
+            bed.OpenAi.Embeddings.MaxInputChars = null;
+        }
+    }
+
+    [Fact]
     public async Task Only_one_worker_sweeps_at_a_time()
     {
         await using var worker = bed.StartWorker(ModelB);
