@@ -60,6 +60,28 @@ public sealed class ModelChatTests(ModelChatApiFactory api) : IClassFixture<Mode
     }
 
     [Fact]
+    public async Task Vector_search_finds_a_passage_that_full_text_cannot_match()
+    {
+        // A language PostgreSQL has no configuration for: full-text neither stems nor matches
+        // "volcanoes" to "volcano"; the embeddings (the fake stems words) still bring them together.
+        var user = await api.SignInNewUserAsync();
+        var path = await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct);
+        api.OpenAi.Transcriptions.AnswerWithText(GardenText, language: "klingon");
+        var garden = await user.Client.UploadAndWaitAsync(path, "Garden");
+        api.OpenAi.Transcriptions.AnswerWithText(VolcanoText, language: "klingon");
+        var volcano = await user.Client.UploadAndWaitAsync(path, "Volcano");
+        var group = await user.Client.CreateGroupOkAsync("Unstemmed");
+        await user.Client.AddVideosOkAsync(group, garden.Id, volcano.Id);
+        var question = $"Tell me about erupting volcanoes {Guid.NewGuid():N}";
+
+        var answer = await (await user.Client.AskAsync(group, question)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        Assert.Equal("llm", answer["mode"]!.GetValue<string>());
+        Assert.Equal(volcano.Id, Assert.Single(answer["citations"]!.AsArray())!["video_id"]!.GetValue<int>());
+        Assert.Contains(api.OpenAi.Embeddings.Requests, r => r.Inputs.Contains(question) && r.Model == ModelChatApiFactory.EmbeddingModel);
+    }
+
+    [Fact]
     public async Task Markers_that_point_at_no_passage_are_removed_and_not_cited()
     {
         var (user, group, _, volcano) = await TwoVideoGroupAsync();
