@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything in Release and runs the benchmarks: upload throughput and memory, queue
-# latency, pipeline overhead, media delivery. Arguments pick scenarios: bench/run.sh upload queue pipeline media
+# latency, pipeline overhead, media delivery, chat retrieval, first token. Arguments pick scenarios: bench/run.sh upload queue pipeline media retrieval first-token
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -1,9 +1,9 @@
 using AskVideo.Benchmarks;
 
-// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media]   (default: all)
+// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media] [retrieval] [first-token]   (default: all)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
-var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media"];
+var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media", "retrieval", "first-token"];
 var media = new BenchMedia(Path.Combine(root, ".test-data", "bench-media"));
 
 foreach (var scenario in scenarios)
@@ -23,8 +23,14 @@ foreach (var scenario in scenarios)
         case "media":
             await MediaBenchmark.RunAsync(root, media);
             break;
+        case "retrieval":
+            await RetrievalBenchmark.RunAsync(root);
+            break;
+        case "first-token":
+            await FirstTokenBenchmark.RunAsync(root);
+            break;
         default:
-            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline or media");
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline, media, retrieval or first-token");
             return 2;
     }
 }
