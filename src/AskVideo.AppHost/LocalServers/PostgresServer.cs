@@ -129,6 +129,10 @@ public sealed partial class PostgresServer : IAsyncDisposable
             "-c", "listen_addresses=127.0.0.1",
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
+            // Room for the scenes and their HNSW index (about 300 MB for 100 hours of transcripts):
+            // the default 128 MB makes vector search read from disk.
+            "-c", "shared_buffers=512MB",
+            "-c", "maintenance_work_mem=256MB",
         ];
         if (fastButUnsafe)
         {

@@ -95,7 +95,7 @@ public sealed class SceneSearch(AppDbContext db, SceneEmbedder embedder, ILogger
                 SELECT DISTINCT v."Language" AS language
                 FROM video_group_members AS m JOIN videos AS v ON v."Id" = m."VideoId"
                 WHERE m."GroupId" = {groupId} AND v."Status" = 'Completed'
-            ), queries AS (
+            ), queries AS MATERIALIZED (
                 SELECT l.language, CASE WHEN askvideo_search_config(l.language) = 'simple'::regconfig
                     THEN to_tsquery('simple', t.content)
                     ELSE to_tsquery(askvideo_search_config(l.language), t.every) END AS query
@@ -114,28 +114,35 @@ public sealed class SceneSearch(AppDbContext db, SceneEmbedder embedder, ILogger
 
     /// <summary>
     /// Scenes nearest to <paramref name="vector"/> by cosine distance, among those embedded by
-    /// <paramref name="model"/>. The HNSW index is scanned iteratively (pgvector 0.8), so the
-    /// group filter cannot starve the result when other groups hold the nearest scenes.
+    /// <paramref name="model"/>. For a large group the HNSW index is scanned iteratively (pgvector
+    /// 0.8), so the group filter cannot starve the result; for a small one the planner reads the
+    /// group's scenes by video and sorts them exactly.
     /// </summary>
     public async Task<IReadOnlyList<SceneHit>> VectorAsync(int groupId, Vector vector, string model, int limit, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Without enable_seqscan = off the planner prices the index above reading and sorting every
+        // scene (measured: 82 ms instead of 3 ms over 12,000 scenes); it still picks the by-video
+        // path when the group is small.
         await db.Database.ExecuteSqlRawAsync(
-            "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100", cancellationToken);
+            "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100; SET LOCAL enable_seqscan = off",
+            cancellationToken);
         // relaxed_order may return neighbours slightly out of order: the outer query sorts them.
         var hits = await db.Database.SqlQuery<SceneHit>($"""
             WITH nearest AS MATERIALIZED (
-                SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text", v."Title",
+                SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text",
                        s."Embedding" <=> {vector} AS distance
                 FROM scenes AS s
-                JOIN video_group_members AS m ON m."VideoId" = s."VideoId" AND m."GroupId" = {groupId}
-                JOIN videos AS v ON v."Id" = s."VideoId" AND v."Status" = 'Completed'
                 WHERE s."EmbeddingModel" = {model}
+                  AND s."VideoId" IN (
+                      SELECT m."VideoId" FROM video_group_members AS m JOIN videos AS v ON v."Id" = m."VideoId"
+                      WHERE m."GroupId" = {groupId} AND v."Status" = 'Completed')
                 ORDER BY s."Embedding" <=> {vector}
                 LIMIT {limit}
             )
-            SELECT "Id", "VideoId", "Index", "Start", "End", "Text", "Title", (1 - distance)::float8 AS "Rank"
-            FROM nearest ORDER BY distance, "Id"
+            SELECT n."Id", n."VideoId", n."Index", n."Start", n."End", n."Text", v."Title", (1 - n.distance)::float8 AS "Rank"
+            FROM nearest AS n JOIN videos AS v ON v."Id" = n."VideoId"
+            ORDER BY n.distance, n."Id"
             """).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return hits;
