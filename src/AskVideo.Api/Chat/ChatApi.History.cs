@@ -8,11 +8,9 @@ using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Videos;
 using AskVideo.Core.Chat;
 using AskVideo.Core.Data;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Primitives;
 
 namespace AskVideo.Api.Chat;
 
@@ -55,10 +53,11 @@ public static partial class ChatApi
         var page = await logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             .Skip(offset).Take(limit).ToListAsync(cancellationToken);
 
+        var (next, previous) = Paging.Links(request, count, limit, offset);
         return TypedResults.Ok(new ChatHistoryResponse(
             count,
-            offset + limit < count ? PageLink(request, limit, offset + limit) : null,
-            offset > 0 ? PageLink(request, limit, Math.Max(0, offset - limit)) : null,
+            next,
+            previous,
             [.. page.Select(l => new ChatLogResponse(
                 l.Id, l.Question, l.Answer, l.Mode, JsonDocument.Parse(l.CitationsJson).RootElement.Clone(),
                 l.Feedback, l.IsSharedOrigin, l.CreatedAt))]));
@@ -195,12 +194,4 @@ public static partial class ChatApi
         statusCode: StatusCodes.Status404NotFound, title: "Chat log not found.",
         detail: "There is no answer with this id in a group that you own or hold a share link for.");
 
-    /// <summary>The same query with another page, as an absolute URL.</summary>
-    private static string PageLink(HttpRequest request, int limit, int offset)
-    {
-        var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
-        query["limit"] = new StringValues(limit.ToString(CultureInfo.InvariantCulture));
-        query["offset"] = new StringValues(offset.ToString(CultureInfo.InvariantCulture));
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
-    }
 }

@@ -1,12 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Videos;
 using AskVideo.Core.Data;
 using AskVideo.Core.Groups;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Primitives;
 
 namespace AskVideo.Api.Groups;
 
@@ -43,10 +41,11 @@ public static partial class GroupsApi
         var (limit, offset) = (query.LimitValue, query.OffsetValue);
         var page = await groups.InOwnerOrder().Skip(offset).Take(limit).ToResponses().ToListAsync(cancellationToken);
 
+        var (next, previous) = Paging.Links(request, count, limit, offset);
         return TypedResults.Ok(new GroupListResponse(
             count,
-            offset + limit < count ? PageLink(request, limit, offset + limit) : null,
-            offset > 0 ? PageLink(request, limit, Math.Max(0, offset - limit)) : null,
+            next,
+            previous,
             page));
     }
 
@@ -146,12 +145,4 @@ public static partial class GroupsApi
             title: "The new order must name every item exactly once.");
     }
 
-    /// <summary>The same query with another page, as an absolute URL.</summary>
-    private static string PageLink(HttpRequest request, int limit, int offset)
-    {
-        var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
-        query["limit"] = new StringValues(limit.ToString(CultureInfo.InvariantCulture));
-        query["offset"] = new StringValues(offset.ToString(CultureInfo.InvariantCulture));
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
-    }
 }

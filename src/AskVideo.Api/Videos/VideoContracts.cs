@@ -98,25 +98,17 @@ public sealed record EditTranscriptRequest(IReadOnlyList<SegmentEdit?>? Segments
 /// <summary>The query of GET /api/videos/; kept as text so that a bad value is named in a 400.</summary>
 public sealed record VideoListQuery(string? Limit, string? Offset, string? Status, string? Q, string? Ordering) : IValidatable
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-
-    public int LimitValue => Limit is null ? DefaultLimit : int.Parse(Limit, CultureInfo.InvariantCulture);
-    public int OffsetValue => Offset is null ? 0 : int.Parse(Offset, CultureInfo.InvariantCulture);
+    public int LimitValue => Paging.Limit(Limit);
+    public int OffsetValue => Paging.Offset(Offset);
     public VideoStatus? StatusValue => Status is null ? null : VideoRules.ParseStatus(Status);
 
     public Dictionary<string, string[]> Validate() => new Validation.Errors()
-        .Check("limit", Limit is null || (IsInt(Limit, out var limit) && limit is >= 1 and <= MaxLimit),
-            $"A whole number from 1 to {MaxLimit}.")
-        .Check("offset", Offset is null || (IsInt(Offset, out var offset) && offset >= 0), "A whole number, 0 or more.")
+        .CheckPage(Limit, Offset)
         .Check("status", Status is null || VideoRules.ParseStatus(Status) is not null,
             $"One of: {string.Join(", ", VideoRules.StatusNames)}.")
         .MaxLength("q", Q, 200)
         .Check("ordering", Ordering is null || VideoOrdering.IsKnown(Ordering), $"One of: {string.Join(", ", VideoOrdering.Names)}.")
         .ToDictionary();
-
-    private static bool IsInt(string value, out int number) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
 }
 
 public static class VideoRules

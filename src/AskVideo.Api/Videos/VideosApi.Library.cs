@@ -1,12 +1,11 @@
 using System.Security.Claims;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Data;
 using AskVideo.Core.Storage;
 using AskVideo.Core.Videos;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Primitives;
 
 namespace AskVideo.Api.Videos;
 
@@ -27,10 +26,11 @@ public static partial class VideosApi
         var (limit, offset) = (query.LimitValue, query.OffsetValue);
         var page = await VideoOrdering.Apply(videos, query.Ordering).Skip(offset).Take(limit).ToListAsync(cancellationToken);
 
+        var (next, previous) = Paging.Links(request, count, limit, offset);
         return TypedResults.Ok(new VideoListResponse(
             count,
-            offset + limit < count ? PageLink(request, limit, offset + limit) : null,
-            offset > 0 ? PageLink(request, limit, Math.Max(0, offset - limit)) : null,
+            next,
+            previous,
             [.. page.Select(v => v.ToResponse(urls))]));
     }
 
@@ -127,12 +127,4 @@ public static partial class VideosApi
     private static ProblemHttpResult VideoNotFound() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Video not found.", detail: "There is no video with this id in your library.");
 
-    /// <summary>The same query with another page, as an absolute URL.</summary>
-    private static string PageLink(HttpRequest request, int limit, int offset)
-    {
-        var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
-        query["limit"] = new StringValues(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        query["offset"] = new StringValues(offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
-    }
 }
