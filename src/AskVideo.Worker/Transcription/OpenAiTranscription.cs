@@ -40,19 +40,7 @@ public static class OpenAiTranscription
     /// </summary>
     public static JobFailure? Classify(Exception exception) => exception switch
     {
-        ClientResultException { Status: 401 } ex => JobFailure.Fatal("The transcription service rejected the API key.", ex),
-        ClientResultException { Status: 403 } ex => JobFailure.Fatal("The transcription service refused access with the configured API key.", ex),
-        ClientResultException { Status: 404 } ex => JobFailure.Fatal(
-            "The transcription service does not offer the configured model, or its endpoint is wrong.", ex),
         ClientResultException { Status: 413 } ex => JobFailure.Fatal("The transcription service refused the audio as too large.", ex),
-        ClientResultException { Status: >= 400 and < 500 and not (408 or 409 or 429) } ex => JobFailure.Fatal(
-            $"The transcription service rejected the audio (HTTP {ex.Status}).", ex),
-        ClientResultException { Status: 429 } ex => JobFailure.Transient("The transcription service is over its rate limit. Try again later.", ex),
-        ClientResultException ex => JobFailure.Transient(ex.Status == 0
-            ? "The transcription service could not be reached. Try again later."
-            : $"The transcription service failed (HTTP {ex.Status}). Try again later.", ex),
-        HttpRequestException or IOException => JobFailure.Transient("The transcription service could not be reached. Try again later.", exception),
-        TimeoutException or TaskCanceledException => JobFailure.Transient("The transcription service did not answer in time. Try again later.", exception),
-        _ => null,
+        _ => ServiceFailures.Classify(exception, "transcription service", "audio"),
     };
 }
