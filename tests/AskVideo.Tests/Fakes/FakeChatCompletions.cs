@@ -37,9 +37,7 @@ public sealed partial class FakeChatCompletions
     public const string NoPassageAnswer = "The passages do not cover this question.";
 
     private readonly ConcurrentQueue<RecordedChatRequest> _requests = new();
-    private readonly Lock _lock = new();
-    private int _failuresLeft;
-    private int _failureStatus = 500;
+    private readonly InjectedFailures _failures = new();
 
     /// <summary>Makes the reply text; by default <see cref="DefaultResponse"/>.</summary>
     public Func<RecordedChatRequest, string> Responder { get; set; } = DefaultResponse;
@@ -60,14 +58,7 @@ public sealed partial class FakeChatCompletions
         Requests.Where(r => r.Messages.Any(m => m.Content.Contains(text, StringComparison.OrdinalIgnoreCase))).ToList();
 
     /// <summary>The next <paramref name="times"/> requests get <paramref name="statusCode"/> (times -1: all of them).</summary>
-    public void FailNext(int statusCode, int times = 1)
-    {
-        lock (_lock)
-        {
-            _failuresLeft = times;
-            _failureStatus = statusCode;
-        }
-    }
+    public void FailNext(int statusCode, int times = 1) => _failures.FailNext(statusCode, times);
 
     /// <summary>Back to the default responder with no delays or failures, forgetting what was received.</summary>
     public void Reset()
@@ -78,15 +69,6 @@ public sealed partial class FakeChatCompletions
         ChunkDelay = TimeSpan.Zero;
         RequiredKey = FakeOpenAiServer.ApiKey;
         _requests.Clear();
-    }
-
-    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (_requests.Count < count)
-        {
-            await Task.Delay(20, cts.Token);
-        }
     }
 
     /// <summary>
@@ -136,7 +118,7 @@ public sealed partial class FakeChatCompletions
         {
             return OpenAiWire.Error(401, "Incorrect API key provided.", "invalid_api_key");
         }
-        if (TakeFailure() is { } status)
+        if (_failures.Take() is { } status)
         {
             return OpenAiWire.Error(status, "The server had an error while processing your request.", null);
         }
@@ -219,19 +201,6 @@ public sealed partial class FakeChatCompletions
         var size = Math.Clamp(starts.Count / 3, 1, 3);
         var cuts = starts.Where((_, i) => i > 0 && i % size == 0).Prepend(0).Append(reply.Length).ToList();
         return cuts.Zip(cuts.Skip(1), (from, to) => reply[from..to]).ToList();
-    }
-
-    private int? TakeFailure()
-    {
-        lock (_lock)
-        {
-            if (_failuresLeft == 0)
-            {
-                return null;
-            }
-            _failuresLeft--;
-            return _failureStatus;
-        }
     }
 
     private static RecordedChatRequest Parse(JsonElement body, string? apiKey)

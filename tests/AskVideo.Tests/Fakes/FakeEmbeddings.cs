@@ -24,9 +24,7 @@ public sealed record RecordedEmbeddingRequest(
 public sealed class FakeEmbeddings
 {
     private readonly ConcurrentQueue<RecordedEmbeddingRequest> _requests = new();
-    private readonly Lock _lock = new();
-    private int _failuresLeft;
-    private int _failureStatus = 500;
+    private readonly InjectedFailures _failures = new();
 
     /// <summary>The size of vectors when the request names no <c>dimensions</c>.</summary>
     public int DefaultDimensions { get; set; } = 1536;
@@ -43,14 +41,7 @@ public sealed class FakeEmbeddings
     public int? MaxInputChars { get; set; }
 
     /// <summary>The next <paramref name="times"/> requests get <paramref name="statusCode"/> (times -1: all of them).</summary>
-    public void FailNext(int statusCode, int times = 1)
-    {
-        lock (_lock)
-        {
-            _failuresLeft = times;
-            _failureStatus = statusCode;
-        }
-    }
+    public void FailNext(int statusCode, int times = 1) => _failures.FailNext(statusCode, times);
 
     /// <summary>Back to 1536 honoured dimensions with no failures, forgetting what was received.</summary>
     public void Reset()
@@ -157,7 +148,7 @@ public sealed class FakeEmbeddings
         {
             return OpenAiWire.Error(401, "Incorrect API key provided.", "invalid_api_key");
         }
-        if (TakeFailure() is { } status)
+        if (_failures.Take() is { } status)
         {
             return OpenAiWire.Error(status, "The server had an error while processing your request.", null);
         }
@@ -184,19 +175,6 @@ public sealed class FakeEmbeddings
             model = request.Model ?? "fake-embedding",
             usage = new { prompt_tokens = tokens, total_tokens = tokens },
         });
-    }
-
-    private int? TakeFailure()
-    {
-        lock (_lock)
-        {
-            if (_failuresLeft == 0)
-            {
-                return null;
-            }
-            _failuresLeft--;
-            return _failureStatus;
-        }
     }
 
     private static RecordedEmbeddingRequest Parse(JsonElement body, string? apiKey)

@@ -77,6 +77,37 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 }
 
 /// <summary>Bits of OpenAI's wire format that the JSON route groups share.</summary>
+/// <summary>Status codes the next requests get instead of an answer, as <c>FailNext</c> sets them.</summary>
+internal sealed class InjectedFailures
+{
+    private readonly Lock _lock = new();
+    private int _left;
+    private int _status = 500;
+
+    /// <summary>The next <paramref name="times"/> requests get <paramref name="status"/> (times -1: all of them).</summary>
+    public void FailNext(int status, int times)
+    {
+        lock (_lock)
+        {
+            (_left, _status) = (times, status);
+        }
+    }
+
+    /// <summary>The status the current request must get, or null to answer it.</summary>
+    public int? Take()
+    {
+        lock (_lock)
+        {
+            if (_left == 0)
+            {
+                return null;
+            }
+            _left--;
+            return _status;
+        }
+    }
+}
+
 internal static class OpenAiWire
 {
     public static string? BearerKey(HttpRequest http) =>
