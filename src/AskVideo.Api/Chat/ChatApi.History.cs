@@ -45,7 +45,7 @@ public static partial class ChatApi
         var groupId = query.GroupIdValue;
         if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
         {
-            return GroupNotFound();
+            return ChatAccess.GroupNotFound();
         }
         var logs = db.ChatLogs.AsNoTracking().Where(l => l.GroupId == groupId);
         var count = await logs.CountAsync(cancellationToken);
@@ -73,7 +73,7 @@ public static partial class ChatApi
         var groupId = query.GroupIdValue;
         if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
         {
-            return GroupNotFound();
+            return ChatAccess.GroupNotFound();
         }
         var rows = db.ChatLogs.AsNoTracking().Where(l => l.GroupId == groupId)
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
@@ -103,7 +103,7 @@ public static partial class ChatApi
         var groupId = query.GroupIdValue;
         if (!await db.VideoGroups.OwnedBy(principal.UserId()).AnyAsync(g => g.Id == groupId, cancellationToken))
         {
-            return GroupNotFound();
+            return ChatAccess.GroupNotFound();
         }
         await db.ChatLogs.Where(l => l.GroupId == groupId).ExecuteDeleteAsync(cancellationToken);
         return TypedResults.NoContent();

@@ -85,8 +85,6 @@ public static partial class ChatApi
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors, title: "Some fields are not valid.") : null;
     }
 
-    private static ProblemHttpResult GroupNotFound() => ChatAccess.GroupNotFound();
-
     /// <summary>mm:ss, or h:mm:ss past an hour.</summary>
     internal static string Clock(double seconds)
     {
