@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
 using Microsoft.EntityFrameworkCore;
@@ -81,34 +80,6 @@ public sealed class FullTextIndexingTests(IndexingTestbed bed) : IClassFixture<I
         Assert.Equal(0, await db.CountMatchesAsync(queued.VideoId, "simple", IndexingSteps.AllTerms("大阪城")));
         // The sentence itself, as PostgreSQL's parser would take it, is not a term of the index.
         Assert.Equal(0, await db.CountMatchesAsync(queued.VideoId, "simple", "東京タワーは赤くて高い電波塔です"));
-    }
-
-    [Fact]
-    public async Task Indexing_is_a_stage_of_the_jobs_trace()
-    {
-        bed.OpenAi.Transcriptions.AnswerWithSegments("english", "Follow the trace into the index.");
-        await using var worker = bed.StartWorker(embeddingModel: null);
-        var traceId = ActivityTraceId.CreateRandom();
-        var spans = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "AskVideo",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId == traceId)
-                {
-                    spans.Add(activity.OperationName);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-
-        var queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(60, Ct), traceParent: $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-        await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
-        await IndexingSteps.EventuallyAsync(() => Task.FromResult(spans.Contains("job.process")));
-
-        Assert.Superset(new HashSet<string> { "transcribe", "index", "scenes.split", "store" }, spans.ToHashSet());
     }
 
     [Fact]

@@ -183,6 +183,8 @@ public sealed class TranscriptionPipelineTests(PipelineTestbed bed) : IClassFixt
         await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
         await WorkerTestbed.WaitForAsync(() => Task.FromResult(spans.Contains("job.process")), seen => seen, TimeSpan.FromSeconds(5), "the job.process span");
 
-        Assert.Superset(new HashSet<string> { "job.process", "probe", "extract", "transcribe", "transcribe.piece", "store" }, spans.ToHashSet());
+        Assert.Superset(
+            new HashSet<string> { "job.process", "probe", "extract", "transcribe", "transcribe.piece", "index", "scenes.split", "store" },
+            spans.ToHashSet());
     }
 }
