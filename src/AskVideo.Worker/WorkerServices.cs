@@ -1,5 +1,4 @@
 using AskVideo.Core.AI;
-using AskVideo.Core.Search;
 using AskVideo.Worker.Indexing;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
@@ -28,7 +27,6 @@ public static class WorkerServices
         services.AddEmbeddings(builder.Configuration);
         services.AddSingleton<VideoProgress>();
         services.AddSingleton<PieceTranscriber>();
-        services.TryAddSingleton<SceneIndexer>();
         services.AddSingleton<TranscriptStore>();
         services.AddSingleton<TranscriptionPipeline>();
 

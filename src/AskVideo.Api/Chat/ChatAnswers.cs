@@ -203,8 +203,6 @@ public sealed class ChatAnswers(
             CreatedAt = clock.GetUtcNow(),
         };
         Activity.Current?.SetTag("askvideo.chat.mode", mode);
-        Activity.Current?.SetTag("gen_ai.usage.input_tokens", log.InputTokens);
-        Activity.Current?.SetTag("gen_ai.usage.output_tokens", log.OutputTokens);
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {

@@ -1,6 +1,3 @@
-using AskVideo.Core.Search;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace AskVideo.Api.Videos;
 
 public static class VideosSetup
@@ -17,7 +14,6 @@ public static class VideosSetup
         services.AddScoped<UploadQuotas>();
         services.AddScoped<VideoJobs>();
         services.AddScoped<VideoUploads>();
-        services.TryAddSingleton<SceneIndexer>();
         services.AddScoped<TranscriptEdits>();
         return services;
     }
