@@ -55,7 +55,10 @@ internal static class QualityBenchmark
         }
         Console.WriteLine($"quality: asked in {asking.Elapsed.TotalSeconds:0.0} s ({asking.Elapsed.TotalMilliseconds / results.Count:0} ms per ask); " +
             $"answer modes: {string.Join(", ", results.GroupBy(r => r.Mode).Select(g => $"{g.Key} {g.Count()}"))}");
-        QualityReport.Print(results);
+        QualityReport.PrintLegend();
+        QualityReport.Print("quality: the product (POST /api/chat/)", results);
+        QualityReport.Print($"quality: reference, not the product: BM25 over single segments in-process, abstaining below {LexicalBaseline.MinCoverage:0.0} " +
+            "IDF-weighted coverage of the question's terms", LexicalBaseline.Run(corpus));
         if (options.Dump is { } dump)
         {
             await QualityReport.DumpAsync(dump, results, corpus);

@@ -50,11 +50,19 @@ internal static class QualityReport
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Print(IReadOnlyList<AskResult> results)
+    /// <summary>How the figures are counted, printed once above the tables.</summary>
+    public static void PrintLegend()
     {
-        Console.WriteLine("quality: a hit is a citation of the right video, ≤ 30 s long, overlapping the answer span ±2 s; " +
-            "citation lengths over every citation of covered questions; answer length over covered questions");
-        Console.WriteLine("  slice        covered  hit@1  hit@5   MRR   answered | cite p50  p90   first p50 | answer p50 | uncovered abstain");
+        Console.WriteLine("quality: hit: a citation of the right video, ≤ 30 s long, overlapping the answer span ±2 s (MRR over the returned citations)");
+        Console.WriteLine("         video@1: the first citation names the right video, whatever its length; answered: at least one citation");
+        Console.WriteLine("         cite: length of every citation of covered questions (first: of the first citation); answer: characters of the answer");
+        Console.WriteLine("         abstain: share of uncovered asks answered with no citation");
+    }
+
+    public static void Print(string title, IReadOnlyList<AskResult> results)
+    {
+        Console.WriteLine(title);
+        Console.WriteLine("  slice        covered  hit@1  hit@5   MRR   video@1 answered | cite p50  p90   first p50 | answer p50 | uncovered abstain");
         var slices = new (string Name, Func<AskResult, bool> Filter)[]
         {
             ("en short", r => r.Ask.Language == "en" && r.Ask.Group.Part == CorpusPart.Short),
@@ -71,7 +79,7 @@ internal static class QualityReport
         {
             PrintSlice(name, [.. results.Where(filter)]);
         }
-        Console.WriteLine("  targets              ≥0.65  ≥0.85          ≥0.95   |  ≤20 s                     |  ≤600 chars |           ≥0.90");
+        Console.WriteLine("  targets              ≥0.65  ≥0.85                  ≥0.95   |  ≤20 s                     |  ≤600 chars |           ≥0.90");
     }
 
     private static void PrintSlice(string name, List<AskResult> slice)
@@ -87,7 +95,8 @@ internal static class QualityReport
         var answers = covered.Select(r => (double)r.Content.Length).ToList();
         Console.WriteLine(
             $"  {name,-10} {covered.Count,7}  {Share(covered, r => r.Rank == 1):0.000}  {Share(covered, r => r.Rank <= 5):0.000}  " +
-            $"{covered.Average(r => r.Rank is { } n ? 1.0 / n : 0):0.000}  {Share(covered, r => r.Citations.Count > 0):0.000}   | " +
+            $"{covered.Average(r => r.Rank is { } n ? 1.0 / n : 0):0.000}  {Share(covered, r => r.Citations.Count > 0 && r.Citations[0].VideoId == r.ExpectedVideoId):0.000}   " +
+            $"{Share(covered, r => r.Citations.Count > 0):0.000}   | " +
             $"{Median(lengths),6:0.0} {Percentile(lengths, 90),6:0.0}  {Median(firsts),6:0.0} s  | {Median(answers),7:0} ch | " +
             (uncovered.Count == 0 ? "       -" : $"{uncovered.Count,4} asks {Share(uncovered, r => r.Citations.Count == 0):0.000}"));
     }
