@@ -64,21 +64,22 @@ public sealed class ChatAnswers(
         var passages = await search.SearchAsync(caller.GroupId, query, Settings.TopK, cancellationToken);
 
         // Weak evidence everywhere: the videos do not cover the question, and no model is asked.
+        var threshold = SearchText.HasCjk(query) ? Settings.MinEvidenceCjk : Settings.MinEvidence;
+        bool Covers(Passage passage) => passage.Moment.Evidence >= threshold || passage.Similarity >= Settings.MinSimilarity;
         var covered = passages.Where(Covers).ToList();
         Activity.Current?.SetTag("askvideo.chat.covered", covered.Count > 0);
         if (covered.Count == 0)
         {
             return new Retrieved(question, query, [], [], NotCovered);
         }
-        IReadOnlyList<ChatCitation> best = [.. covered.Select((p, i) => Citation(i + 1, p, p.Moment))];
+        // Once the question is covered, weaker moments that still hold some of it are cited after the best.
+        IReadOnlyList<ChatCitation> best = [.. passages.Where(p => Covers(p) || p.Moment.Evidence >= threshold / 2)
+            .Select((p, i) => Citation(i + 1, p, p.Moment))];
         var n = 0;
         IReadOnlyList<NumberedPassage> numbered = [.. passages.Select(p => new NumberedPassage(
             p.VideoId, p.Title, p.Start, p.End, [.. p.Moments.Select(m => Citation(++n, p, m))]))];
         return new Retrieved(question, query, numbered, best, null);
     }
-
-    private bool Covers(Passage passage) =>
-        passage.Moment.Evidence >= Settings.MinEvidence || passage.Similarity >= Settings.MinSimilarity;
 
     private ChatCitation Citation(int n, Passage passage, Moment moment) => new(
         n, passage.VideoId, passage.Title, moment.Start, moment.End, moment.Text,

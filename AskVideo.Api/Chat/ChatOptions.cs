@@ -26,7 +26,15 @@ public sealed class ChatOptions
     /// embedding, the answer is "not covered" with no citations, and no model is asked.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinEvidence { get; set; } = 0.3;
+    public double MinEvidence { get; set; } = 0.2;
+
+    /// <summary>
+    /// <see cref="MinEvidence"/> for questions in Chinese or Japanese, which are matched by
+    /// character pairs: a word of several characters gives several pairs that match together,
+    /// so their evidence runs higher than that of whole words.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEvidenceCjk { get; set; } = 0.35;
 
     /// <summary>The cosine similarity to the question that lets a passage found by embeddings count as evidence.</summary>
     [Range(-1.0, 1.0)]

@@ -25,6 +25,9 @@ public sealed class MomentOptions
     /// <see cref="MaxSeconds"/>: a segment is only taken in when its words outweigh its length.
     /// </summary>
     public double LengthPenalty { get; set; } = 0.15;
+
+    /// <summary>How much the question's words held anywhere in a scene count for its rank, beside those of its best moment.</summary>
+    public double SceneWeight { get; set; } = 0.25;
 }
 
 /// <summary>

@@ -11,10 +11,28 @@ public sealed record QueryTerm(string Language, string Lexeme, int Scenes);
 /// frequency over the group's scenes (BM25's IDF): a word most scenes hold says little about
 /// where the answer is, a rare one says much. A word no scene holds weighs as a word one scene
 /// holds, so a question about something the videos never mention keeps its weight and shows up
-/// as weak evidence.
+/// as weak evidence; it weighs <see cref="AbsentWeight"/> times that, because a word the videos never
+/// say is the plainest sign that they do not cover the question. Left out: lexemes with no letter or
+/// digit ("？"), character pairs of Chinese or Japanese that no scene holds (most straddle two words of
+/// the question: "高さは" gives "さは"), and pairs of hiragana alone (particles and endings such as
+/// "ます" or "には"), unless the question has nothing else.
 /// </summary>
-public sealed class QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes)
+public sealed class QueryTerms
 {
+    private readonly IReadOnlyList<QueryTerm> terms;
+    private readonly int scenes;
+
+    public QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes)
+    {
+        var meaningful = terms.Where(t => t.Lexeme.Any(char.IsLetterOrDigit) && (t.Scenes > 0 || !SearchText.HasCjk(t.Lexeme))).ToList();
+        var content = meaningful.Where(t => !IsHiragana(t.Lexeme)).ToList();
+        this.terms = content.Count > 0 ? content : meaningful;
+        this.scenes = scenes;
+        _weights = this.terms
+            .GroupBy(t => t.Language)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Lexeme, t => Idf(t.Scenes, scenes), StringComparer.Ordinal));
+    }
+
     /// <summary>Words held by at most this many scenes (or this share of them) are searched alone.</summary>
     public const int RareScenes = 100;
     public const double RareShare = 0.05;
@@ -22,9 +40,7 @@ public sealed class QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes)
     /// <summary>With no rare word, scenes must hold two of this many of the weightiest words.</summary>
     public const int PairedWords = 10;
 
-    private readonly Dictionary<string, Dictionary<string, double>> _weights = terms
-        .GroupBy(t => t.Language)
-        .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Lexeme, t => Idf(t.Scenes, scenes), StringComparer.Ordinal));
+    private readonly Dictionary<string, Dictionary<string, double>> _weights;
 
     public IReadOnlyList<QueryTerm> Terms => terms;
 
@@ -72,12 +88,18 @@ public sealed class QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes)
     public static string Quote(string lexeme) =>
         new StringBuilder("'").Append(lexeme.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'').ToString();
 
+    /// <summary>How many times a word no scene holds outweighs a word that one scene holds.</summary>
+    public const double AbsentWeight = 4;
+
     private static double Idf(int holding, int scenes)
     {
         var n = Math.Max(scenes, 1);
         var df = Math.Clamp(holding, 1, n);
-        return Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+        var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+        return holding > 0 ? idf : AbsentWeight * idf;
     }
+
+    private static bool IsHiragana(string lexeme) => lexeme.All(c => c is >= '\u3041' and <= '\u309F');
 
     /// <summary>
     /// The question's lexemes in each language of the group's completed videos, with how many of

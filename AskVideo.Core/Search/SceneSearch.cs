@@ -48,9 +48,6 @@ public sealed class SceneSearch(
     /// <summary>The RRF constant: damps the weight of the very first ranks.</summary>
     public const int RrfK = 60;
 
-    /// <summary>How much the words of the whole scene count beside those of its best moment.</summary>
-    public const double SceneWeight = 0.25;
-
     /// <summary>How much vector similarity counts beside the words' evidence.</summary>
     public const double VectorWeight = 0.5;
 
@@ -90,7 +87,7 @@ public sealed class SceneSearch(
                 var best = MomentFinder.Best(parts, weights, moments.Value);
                 var scene = Evidence(parts, weights);
                 double? cosine = similarity.TryGetValue(hit.Id, out var c) ? c : null;
-                var rank = best.Evidence + SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
+                var rank = best.Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
                 scored.Add((hit with { Rank = rank }, best, MomentFinder.Partition(parts, weights, moments.Value), cosine));
             }
         }

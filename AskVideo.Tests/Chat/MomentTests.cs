@@ -170,4 +170,17 @@ public sealed class ModelMomentTests(ModelChatApiFactory api) : IClassFixture<Mo
         Assert.Contains($"\"start\":{start.ToString(System.Globalization.CultureInfo.InvariantCulture)},", events, StringComparison.Ordinal);
         Assert.Contains($"\"n\":{cited["n"]},", events, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_question_the_videos_do_not_cover_is_answered_as_such_without_asking_the_model()
+    {
+        var (user, group, _) = await MomentTests.LectureGroupAsync(api, api.OpenAi, "en", Lecture.Lighthouses);
+        var question = $"What is the capital city of Peru? ({Guid.NewGuid():N})";
+
+        var answer = await (await user.Client.AskAsync(group, question)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        Assert.Equal(ChatAnswers.NotCovered, answer["content"]!.GetValue<string>());
+        Assert.Empty(answer["citations"]!.AsArray());
+        Assert.Empty(api.OpenAi.ChatCompletions.RequestsMentioning(question));
+    }
 }
