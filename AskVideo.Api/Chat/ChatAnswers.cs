@@ -72,9 +72,14 @@ public sealed class ChatAnswers(
         {
             return new Retrieved(question, query, [], [], NotCovered);
         }
-        // Once the question is covered, weaker moments that still hold some of it are cited after the best.
-        IReadOnlyList<ChatCitation> best = [.. passages.Where(p => Covers(p) || p.Moment.Evidence >= threshold / 2)
-            .Select((p, i) => Citation(i + 1, p, p.Moment))];
+        // Once the question is covered, weaker moments that still hold some of it are cited after the
+        // best, each ranked as its passage less what it holds less than the passage's best moment.
+        IReadOnlyList<ChatCitation> best = [.. passages
+            .SelectMany(p => p.Found.Where(m => m.Evidence >= threshold / 2 || (m == p.Moment && Covers(p)))
+                .Select(m => (Passage: p, Moment: m, Rank: p.Rank - (p.Moment.Evidence - m.Evidence))))
+            .OrderByDescending(x => x.Rank)
+            .Take(Settings.TopK)
+            .Select((x, i) => Citation(i + 1, x.Passage, x.Moment))];
         var n = 0;
         IReadOnlyList<NumberedPassage> numbered = [.. passages.Select(p => new NumberedPassage(
             p.VideoId, p.Title, p.Start, p.End, [.. p.Moments.Select(m => Citation(++n, p, m))]))];

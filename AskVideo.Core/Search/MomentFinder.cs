@@ -75,6 +75,47 @@ public static class MomentFinder
             segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0);
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> moments that do not overlap, best first: the best moment, then
+    /// the best of what is left on either side of it, and so on. Moments holding none of the
+    /// question's words are left out, unless there is no other.
+    /// </summary>
+    public static IReadOnlyList<Moment> Top(
+        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count)
+    {
+        var found = new List<Moment>();
+        var ranges = new List<(int From, int To)> { (0, segments.Count) };
+        while (found.Count < count && ranges.Count > 0)
+        {
+            var (best, range, first, last) = ranges
+                .Select(r => (Found: BestIn(segments, r.From, r.To, weights, options), Range: r))
+                .Select(x => (x.Found.Moment, x.Range, x.Found.First, x.Found.Last))
+                .MaxBy(x => x.Moment.Evidence);
+            if (best.Evidence <= 0 && found.Count > 0)
+            {
+                break;
+            }
+            found.Add(best);
+            ranges.Remove(range);
+            ranges.AddRange(new[] { (range.From, first), (last + 1, range.To) }.Where(r => r.Item2 > r.Item1));
+        }
+        return found;
+    }
+
+    private static (Moment Moment, int First, int Last) BestIn(
+        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    {
+        var part = new List<SegmentTerms>(to - from);
+        for (var i = from; i < to; i++)
+        {
+            part.Add(segments[i]);
+        }
+        var moment = Best(part, weights, options);
+        var first = from + part.FindIndex(s => s.Start == moment.Start);
+        var last = from + part.FindLastIndex(s => s.End == moment.End);
+        return (moment, first, Math.Max(first, last));
+    }
+
     /// <summary>The passage cut into consecutive moments of at most <see cref="MomentOptions.MaxSeconds"/>, for a model to cite.</summary>
     public static IReadOnlyList<Moment> Partition(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
     {

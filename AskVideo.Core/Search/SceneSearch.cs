@@ -11,14 +11,20 @@ namespace AskVideo.Core.Search;
 public sealed record SceneHit(long Id, int VideoId, int Index, double Start, double End, string Text, string Title, double Rank);
 
 /// <summary>
-/// One or more adjacent scenes of one video, as the model reads them, with the moment inside that
-/// best answers the question (what a citation points at) and the passage cut into moments a
-/// model can cite.
+/// One or more adjacent scenes of one video, as the model reads them, with the moments inside that
+/// best answer the question (what citations point at) and the passage cut into moments a model
+/// can cite.
 /// </summary>
+/// <param name="Found">The moments that best answer the question, best first; never empty.</param>
+/// <param name="Moments">The whole passage as consecutive moments, in time order.</param>
 /// <param name="Similarity">The cosine similarity of the question's embedding, when vector search found the passage.</param>
 public sealed record Passage(
     int VideoId, string Title, double Start, double End, string Text, double Rank,
-    Moment Moment, IReadOnlyList<Moment> Moments, double? Similarity = null);
+    IReadOnlyList<Moment> Found, IReadOnlyList<Moment> Moments, double? Similarity = null)
+{
+    /// <summary>The moment that best answers the question.</summary>
+    public Moment Moment => Found[0];
+}
 
 /// <summary>How a search ranks scenes.</summary>
 public enum SearchMethod
@@ -51,6 +57,9 @@ public sealed class SceneSearch(
     /// <summary>How much vector similarity counts beside the words' evidence.</summary>
     public const double VectorWeight = 0.5;
 
+    /// <summary>Moments found in each scene: the best, and the best of the rest.</summary>
+    public const int MomentsPerScene = 2;
+
     public async Task<IReadOnlyList<Passage>> SearchAsync(
         int groupId, string question, int topK, CancellationToken cancellationToken, SearchMethod method = SearchMethod.Hybrid)
     {
@@ -77,26 +86,26 @@ public sealed class SceneSearch(
         }
         var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
         var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
-        var scored = new List<(SceneHit Hit, Moment Best, IReadOnlyList<Moment> All, double? Similarity)>(pool.Count);
+        var scored = new List<(SceneHit Hit, IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)>(pool.Count);
         using (Telemetry.Source.StartActivity("retrieve.moments"))
         {
             foreach (var hit in pool)
             {
                 var (language, parts) = segments.GetValueOrDefault(hit.Id, ("", [new SegmentTerms(hit.Start, hit.End, hit.Text, [])]));
                 var weights = terms.WeightsFor(language);
-                var best = MomentFinder.Best(parts, weights, moments.Value);
+                var found = MomentFinder.Top(parts, weights, moments.Value, MomentsPerScene);
                 var scene = Evidence(parts, weights);
                 double? cosine = similarity.TryGetValue(hit.Id, out var c) ? c : null;
-                var rank = best.Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
-                scored.Add((hit with { Rank = rank }, best, MomentFinder.Partition(parts, weights, moments.Value), cosine));
+                var rank = found[0].Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
+                scored.Add((hit with { Rank = rank }, found, MomentFinder.Partition(parts, weights, moments.Value), cosine));
             }
         }
         var byId = scored.ToDictionary(s => s.Hit.Id);
         var ranked = scored.OrderByDescending(s => s.Hit.Rank).ThenBy(s => s.Hit.Id).Select(s => s.Hit).ToList();
         var passages = Spread(ranked, topK, run =>
         {
-            var best = run.Select(h => byId[h.Id]).MaxBy(s => s.Hit.Rank);
-            return (best.Best, [.. run.SelectMany(h => byId[h.Id].All)], run.Max(h => byId[h.Id].Similarity));
+            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Evidence).Take(MomentsPerScene)];
+            return (found, [.. run.SelectMany(h => byId[h.Id].All)], run.Max(h => byId[h.Id].Similarity));
         });
         activity?.SetTag("askvideo.retrieval.best_evidence", passages.Count > 0 ? passages[0].Moment.Evidence : 0);
         return passages;
@@ -296,7 +305,7 @@ public sealed class SceneSearch(
     /// </summary>
     public static IReadOnlyList<Passage> Spread(
         IReadOnlyList<SceneHit> ranked, int topK,
-        Func<IReadOnlyList<SceneHit>, (Moment Best, IReadOnlyList<Moment> All, double? Similarity)> moments)
+        Func<IReadOnlyList<SceneHit>, (IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)> moments)
     {
         var perVideo = (topK + 1) / 2;
         var taken = new List<SceneHit>();
@@ -333,10 +342,10 @@ public sealed class SceneSearch(
         return [.. passages.OrderByDescending(p => p.Rank).ThenBy(p => p.VideoId).ThenBy(p => p.Start)];
     }
 
-    private static Passage Merge(List<SceneHit> run, Func<IReadOnlyList<SceneHit>, (Moment Best, IReadOnlyList<Moment> All, double? Similarity)> moments)
+    private static Passage Merge(List<SceneHit> run, Func<IReadOnlyList<SceneHit>, (IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)> moments)
     {
-        var (best, all, similarity) = moments(run);
+        var (found, all, similarity) = moments(run);
         return new(run[0].VideoId, run[0].Title, run[0].Start, run[^1].End, string.Join(' ', run.Select(h => h.Text)),
-            run.Max(h => h.Rank), best, all, similarity);
+            run.Max(h => h.Rank), found, all, similarity);
     }
 }

@@ -8,10 +8,10 @@ public sealed class ChatRetrievalTests
         new(videoId * 100 + index, videoId, index, index * 10, index * 10 + 10, $"v{videoId}s{index}", $"Video {videoId}", rank);
 
     /// <summary>Each scene's moment is its first two seconds, named after the scene; a run's moment is its best scene's.</summary>
-    private static (Moment, IReadOnlyList<Moment>, double?) Moments(IReadOnlyList<SceneHit> run)
+    private static (IReadOnlyList<Moment>, IReadOnlyList<Moment>, double?) Moments(IReadOnlyList<SceneHit> run)
     {
         var moments = run.Select(h => new Moment(h.Start, h.Start + 2, h.Text, h.Rank / 10)).ToList();
-        return (moments.MaxBy(m => m.Evidence)!, moments, null);
+        return ([.. moments.OrderByDescending(m => m.Evidence)], moments, null);
     }
 
     [Fact]

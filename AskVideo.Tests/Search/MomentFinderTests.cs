@@ -70,6 +70,22 @@ public sealed class MomentFinderTests
     }
 
     [Fact]
+    public void The_runner_up_moment_does_not_overlap_the_best()
+    {
+        SegmentTerms[] segments =
+        [
+            Segment(0, 10, "lens"), Segment(10, 20, "tower"), Segment(20, 30, "fresnel", "lens"), Segment(30, 40, "tower"),
+            Segment(40, 50, "tower"), Segment(50, 60, "fresnel"),
+        ];
+        var weights = new Dictionary<string, double> { ["fresnel"] = 2, ["lens"] = 1 };
+
+        var top = MomentFinder.Top(segments, weights, Options, 2);
+
+        Assert.Equal([(20.0, 30.0), (50.0, 60.0)], top.Select(m => (m.Start, m.End)));
+        Assert.True(top[0].Evidence > top[1].Evidence);
+    }
+
+    [Fact]
     public void A_passage_is_cut_into_consecutive_moments_within_the_limit_for_a_model_to_cite()
     {
         SegmentTerms[] segments = [.. Enumerable.Range(0, 7).Select(i => Segment(i * 10, i * 10 + 10, $"w{i}"))];
