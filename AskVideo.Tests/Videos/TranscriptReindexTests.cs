@@ -231,6 +231,70 @@ public sealed class TranscriptReindexTests(ReindexApiFactory api) : IClassFixtur
         Assert.True(IndexingSteps.SimilarityToFake(embedded.Embedding!, embedded.Text) > 0.999);
     }
 
+    [Fact]
+    public async Task An_index_job_that_gives_up_leaves_the_video_completed_and_answerable_from_its_old_scenes_saying_so()
+    {
+        var user = await api.SignInNewUserAsync();
+        var video = await InsertTranscribedVideoAsync(user.Id);
+        var group = await user.Client.CreateGroupOkAsync("Nights");
+        await user.Client.AddVideosOkAsync(group, video.Id);
+        (await user.Client.PatchAsJsonAsync($"/api/videos/{video.Id}/transcript/",
+            new { segments = new[] { new { index = 1, text = "Parrots were whistling all night in the aviary." } } }, Ct)).AssertStatus(HttpStatusCode.Accepted);
+        var job = Assert.Single(await IndexJobsAsync(video.Id));
+        // As if every earlier attempt had died with its worker: the next one is past the limit.
+        await using (var db = api.OpenDb())
+        {
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(set => set.SetProperty(j => j.Attempts, job.MaxAttempts), Ct);
+        }
+
+        await using (var worker = api.StartWorker())
+        {
+            await WaitForJobAsync(job.Id, JobStatus.Failed, attempts: job.MaxAttempts + 1);
+        }
+
+        var detail = await (await user.Client.GetAsync($"/api/videos/{video.Id}/", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+        Assert.Equal(("completed", "index_failed"), (detail["status"]!.GetValue<string>(), detail["progress"]!["stage"]!.GetValue<string>()));
+        Assert.Equal(VideoStages.IndexFailedMessage, detail["error_message"]!.GetValue<string>());
+        Assert.Equal("Parrots were whistling all night in the aviary.", detail["transcript"]!["segments"]![1]!["text"]!.GetValue<string>());
+        Assert.Contains("barking", await FirstQuoteAsync(user.Client, group, video.Id, "Why were the dogs barking?"), StringComparison.Ordinal);
+        // Its events end at once: nothing more happens until the next edit.
+        var events = await (await user.Client.GetAsync($"/api/videos/{video.Id}/events/", Ct)).AssertStatus(HttpStatusCode.OK).Content.ReadAsStringAsync(Ct);
+        Assert.Equal(("completed", "index_failed", 100),
+            Read(Assert.Single(SseParser.Create(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(events))).Enumerate())));
+    }
+
+    [Fact]
+    public async Task A_video_transcribed_again_before_its_index_job_runs_keeps_the_new_transcripts_scenes()
+    {
+        var user = await api.SignInNewUserAsync();
+        api.OpenAi.Transcriptions.AnswerWithSegments("english", s_texts);
+        await using var worker = api.StartWorker();
+        var uploaded = await user.Client.UploadAndWaitAsync(await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct), "Nights");
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.OpenAi.Embeddings.BeforeAnswer = async request =>
+        {
+            if (request.Inputs.Any(i => i.Contains("Parrots", StringComparison.Ordinal)))
+            {
+                arrived.TrySetResult();
+                await release.Task;
+            }
+        };
+        (await user.Client.PatchAsJsonAsync($"/api/videos/{uploaded.Id}/transcript/",
+            new { segments = new[] { new { index = 1, text = "Parrots were whistling all night." } } }, Ct)).AssertStatus(HttpStatusCode.Accepted);
+        await arrived.Task.WaitAsync(s_timeout, Ct);
+
+        api.OpenAi.Transcriptions.AnswerWithSegments("english", "Bees were humming in the garden.", "Rain fell on the roof.");
+        (await user.Client.PostAsync($"/api/videos/{uploaded.Id}/retranscribe/", null, Ct)).AssertStatus(HttpStatusCode.Accepted);
+        var transcribed = await WorkerTestbed.WaitForAsync(() => VideoAsync(uploaded.Id), v => v.Status == VideoStatus.Completed, s_timeout, "video");
+        Assert.Equal("completed", transcribed.ProgressStage);
+        release.SetResult();
+        await WaitForJobAsync(Assert.Single(await IndexJobsAsync(uploaded.Id)).Id, JobStatus.Succeeded);
+
+        Assert.Equal("Bees were humming in the garden. Rain fell on the roof.", await SceneTextAsync(uploaded.Id));
+        Assert.Equal(VideoStatus.Completed, (await VideoAsync(uploaded.Id)).Status);
+    }
+
     /// <summary>The quote of the first citation of <paramref name="videoId"/>, or null when the answer cites it nowhere.</summary>
     private static async Task<string?> FirstQuoteAsync(HttpClient client, int groupId, int videoId, string question)
     {

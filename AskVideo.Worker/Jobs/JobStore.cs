@@ -144,7 +144,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
             .ExecuteUpdateAsync(set => set
                 .SetProperty(v => v.ProgressStage, VideoStages.IndexFailed)
                 .SetProperty(v => v.ProgressPercent, 100)
-                .SetProperty(v => v.ErrorMessage, Truncate($"Search still uses the transcript as it was before the last edit. {userMessage}", 1000))
+                .SetProperty(v => v.ErrorMessage, VideoStages.IndexFailedMessage)
                 .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
