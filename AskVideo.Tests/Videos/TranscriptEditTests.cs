@@ -69,6 +69,20 @@ public sealed class TranscriptEditTests(TranscriptEditApiFactory api) : IClassFi
     }
 
     [Fact]
+    public async Task The_openapi_document_says_an_edit_answers_202_with_the_index_status()
+    {
+        using var client = api.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        var responses = document["paths"]!["/api/videos/{id}/transcript"]!["patch"]!["responses"]!.AsObject();
+        Assert.True(responses.ContainsKey("202"), $"responses: {string.Join(", ", responses.Select(r => r.Key))}");
+        Assert.False(responses.ContainsKey("200"));
+        var reference = responses["202"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var schema = document["components"]!["schemas"]![reference.Split('/')[^1]]!;
+        Assert.Contains("index_status", schema["properties"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
     public async Task Another_users_video_is_not_found_and_nothing_changes()
     {
         var owner = await api.SignInNewUserAsync();
