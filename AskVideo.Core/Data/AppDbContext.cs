@@ -91,6 +91,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         {
             job.ToTable("jobs");
             job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            job.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
             job.Property(j => j.LeaseOwner).HasMaxLength(200);
             job.Property(j => j.LastError).HasMaxLength(2000);
             job.Property(j => j.TraceParent).HasMaxLength(128);

@@ -1,11 +1,14 @@
 using AskVideo.Core.AI;
+using AskVideo.Core.Search;
+using AskVideo.ServiceDefaults;
 using Pgvector;
 
-namespace AskVideo.Core.Search;
+namespace AskVideo.Worker.Indexing;
 
 /// <summary>
-/// Turns a video's transcript segments into the scenes to store, shared by the Worker (after
-/// transcription) and the Api (after a transcript edit). With an embedding model, the segments are
+/// Turns a video's transcript segments into the scenes to store: the one place that builds and
+/// embeds scenes, for the pipeline's index stage, for index jobs (after a transcript edit) and for
+/// the embedding refresher. With an embedding model, the segments are
 /// embedded and split on those vectors, then each scene's text is embedded for vector search;
 /// without one, the split runs on TF-IDF vectors and scenes carry no embedding. Every scene gets
 /// its language (which picks the full-text configuration) and, for CJK text, the bigram text that
