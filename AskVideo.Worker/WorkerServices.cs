@@ -30,6 +30,7 @@ public static class WorkerServices
         services.AddSingleton<TranscriptStore>();
         services.AddSingleton<TranscriptionPipeline>();
         // The only place scenes are built and embedded: the pipeline's index stage, index jobs and the refresher.
+        services.AddOptions<IndexingOptions>().BindConfiguration(IndexingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SceneIndexer>();
         services.AddSingleton<ReindexPipeline>();
 

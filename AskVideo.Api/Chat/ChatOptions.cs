@@ -36,9 +36,12 @@ public sealed class ChatOptions
     [Range(0.0, 1.0)]
     public double MinEvidenceCjk { get; set; } = 0.35;
 
-    /// <summary>The cosine similarity to the question that lets a passage found by embeddings count as evidence.</summary>
+    /// <summary>
+    /// The cosine similarity to the question that lets a passage found by embeddings count as
+    /// evidence, whatever words it shares. Depends on the model: calibrate it on your own questions.
+    /// </summary>
     [Range(-1.0, 1.0)]
-    public double MinSimilarity { get; set; } = 0.15;
+    public double MinSimilarity { get; set; } = 0.25;
 
     /// <summary>Most characters of an extractive answer: the quoted moments and the list of further ones.</summary>
     [Range(100, 10_000)]

@@ -43,7 +43,7 @@ internal static class QualityBenchmark
         var longVideos = corpus.Videos.Where(v => v.Part == CorpusPart.Long).ToList();
         Console.WriteLine($"quality: {shortCount} lectures ({Minutes(corpus.Videos.Where(v => v.Part == CorpusPart.Short))}) and " +
             $"{longVideos.Count} long recordings ({string.Join(", ", longVideos.Select(v => $"{v.Duration / 60:0} min"))}) " +
-            $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? Core.Search.SceneBuilder.DefaultMaxTokens} tokens " +
+            $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? new AskVideo.Worker.Indexing.IndexingOptions().SceneMaxTokens} tokens " +
             $"({(options.Embeddings ? "hashing embeddings" : "no embeddings")}), indexed in {load.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"quality: {corpus.CoveredQuestions} covered and {corpus.UncoveredQuestions} uncovered questions, " +
             $"{corpus.Asks.Count} asks (covered ones in their lecture's group and in the long recordings' group)");

@@ -126,6 +126,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<Scene>(scene =>
         {
             scene.ToTable("scenes");
+            scene.Property(s => s.Segments).HasColumnType("jsonb");
             scene.HasIndex(s => new { s.VideoId, s.Index }).IsUnique();
             scene.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
             scene.Property(s => s.Language).HasMaxLength(16);

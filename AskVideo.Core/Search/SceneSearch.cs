@@ -189,20 +189,21 @@ public sealed class SceneSearch(
     }
 
     /// <summary>
-    /// The transcript segments each scene spans, in time order, with the lexemes the scene's
-    /// language makes of them (CJK text as its character pairs, as scenes are indexed).
+    /// The timed segments each scene is made of, in time order, with the lexemes the scene's
+    /// language makes of them (CJK text as its character pairs, as scenes are indexed). A scene
+    /// stored without its segments counts as one segment.
     /// </summary>
     private async Task<Dictionary<long, (string Language, IReadOnlyList<SegmentTerms> Segments)>> SegmentsAsync(
         long[] sceneIds, CancellationToken cancellationToken)
     {
         await using var query = dataSource.CreateCommand("""
-            SELECT s."Id", coalesce(s."Language", ''), g."Start", g."End", g."Text",
-                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), g."Text"))
-            FROM scenes AS s
-            JOIN transcript_segments AS g ON g."VideoId" = s."VideoId"
-                AND g."Start" < s."End" - 0.005 AND g."End" > s."Start" + 0.005
+            SELECT s."Id", coalesce(s."Language", ''), (x.e ->> 'start')::float8, (x.e ->> 'end')::float8, x.e ->> 'text',
+                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text'))
+            FROM scenes AS s,
+                 LATERAL jsonb_array_elements(coalesce(s."Segments",
+                     jsonb_build_array(jsonb_build_object('start', s."Start", 'end', s."End", 'text', s."Text")))) WITH ORDINALITY AS x(e, i)
             WHERE s."Id" = ANY($1)
-            ORDER BY s."Id", g."Start", g."Index"
+            ORDER BY s."Id", x.i
             """);
         query.Parameters.Add(new() { Value = sceneIds });
         var found = new Dictionary<long, (string, List<SegmentTerms>)>();

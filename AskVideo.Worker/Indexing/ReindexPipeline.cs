@@ -87,7 +87,7 @@ public sealed partial class ReindexPipeline(
             }
             // The edit must become searchable even while the service is down or refuses it.
             LogStoredWithoutEmbeddings(failure, job.VideoId);
-            return SceneIndexer.Build(transcript.VideoId, transcript.Segments, transcript.Language);
+            return indexer.Build(transcript.VideoId, transcript.Segments, transcript.Language);
         }
     }
 

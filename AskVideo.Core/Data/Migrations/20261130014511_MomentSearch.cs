@@ -5,11 +5,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AskVideo.Core.Data.Migrations
 {
     /// <summary>
-    /// What retrieval needs to weigh a question's words and to find the moment inside a passage:
+    /// What retrieval needs to weigh a question's words:
     /// <c>video_terms</c>, how many scenes of each video hold each full-text lexeme (the lexeme ''
-    /// counts the video's scenes), kept by triggers on <c>scenes</c> so every writer keeps it true;
-    /// and an index to read the segments a scene spans. Neither is mapped by the model: only
-    /// retrieval's SQL reads them.
+    /// counts the video's scenes), kept by triggers on <c>scenes</c> so every writer keeps it true.
+    /// It is not mapped by the model: only retrieval's SQL reads it.
     /// </summary>
     public partial class MomentSearch : Migration
     {
@@ -22,8 +21,6 @@ namespace AskVideo.Core.Data.Migrations
                     "Lexeme" text NOT NULL,
                     "Scenes" integer NOT NULL,
                     PRIMARY KEY ("VideoId", "Lexeme"));
-
-                CREATE INDEX "IX_transcript_segments_VideoId_Start" ON transcript_segments ("VideoId", "Start");
 
                 CREATE FUNCTION askvideo_scene_terms_added() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -101,7 +98,6 @@ namespace AskVideo.Core.Data.Migrations
                 DROP FUNCTION askvideo_scene_terms_added();
                 DROP FUNCTION askvideo_scene_terms_removed();
                 DROP FUNCTION askvideo_scene_terms_changed();
-                DROP INDEX "IX_transcript_segments_VideoId_Start";
                 DROP TABLE video_terms;
                 """);
         }

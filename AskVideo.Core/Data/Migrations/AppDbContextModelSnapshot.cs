@@ -422,6 +422,9 @@ namespace AskVideo.Core.Data.Migrations
                         .HasColumnType("tsvector")
                         .HasComputedColumnSql("to_tsvector(askvideo_search_config(\"Language\"), coalesce(\"SearchText\", \"Text\"))", true);
 
+                    b.Property<string>("Segments")
+                        .HasColumnType("jsonb");
+
                     b.Property<double>("Start")
                         .HasColumnType("double precision");
 
