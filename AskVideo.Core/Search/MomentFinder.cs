@@ -24,7 +24,7 @@ public sealed class MomentOptions
     /// What a moment's length costs, as a share of the question's whole weight per
     /// <see cref="MaxSeconds"/>: a segment is only taken in when its words outweigh its length.
     /// </summary>
-    public double LengthPenalty { get; set; } = 0.15;
+    public double LengthPenalty { get; set; } = 0.05;
 
     /// <summary>How much the question's words held anywhere in a scene count for its rank, beside those of its best moment.</summary>
     public double SceneWeight { get; set; } = 0.25;
