@@ -2,6 +2,9 @@ using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Videos;
 using AskVideo.Core.Accounts;
 using AskVideo.Core.Data;
+using AskVideo.Core.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -105,6 +108,47 @@ public static partial class AdminApi
             await db.SaveChangesAsync(cancellationToken);
         }
         return TypedResults.Ok((await DescribeAsync(db, [user], cancellationToken))[0]);
+    }
+
+    /// <summary>
+    /// DELETE /api/admin/users/{id}/ <c>{confirm_username}</c>: deletes the account and everything
+    /// it owns, as account deletion does (rows by cascade, then the media files). 204; 400 when the
+    /// username typed again does not match; 409 for oneself.
+    /// </summary>
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteUser(
+        int id, [FromBody] AdminDeleteUserRequest request, AppDbContext db, UserManager<User> users, IMediaStorage storage,
+        UserStatusCache statuses, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (http.User.UserId() == id)
+        {
+            return Conflict("You cannot delete yourself here.", "Delete your own account at DELETE /api/auth/me/.");
+        }
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound();
+        }
+        if (!string.Equals(user.UserName, request.ConfirmUsername, StringComparison.Ordinal))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["confirm_username"] = ["Type the username of the account to delete, exactly."] },
+                title: "The account was not deleted.");
+        }
+        var storageKeys = await db.Videos.Where(v => v.OwnerId == id).Select(v => v.StorageKey).ToListAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            AdminAudit.Record(db, http, "user.delete", "user", id, $"{user.UserName} <{user.Email}>; {storageKeys.Count} videos");
+            // Tokens, videos, transcripts, groups and jobs go with the user (cascade); the audit row is saved with it.
+            var deleted = await users.DeleteAsync(user);
+            if (!deleted.Succeeded)
+            {
+                return Conflict("The account was not deleted.", string.Join(" ", deleted.Errors.Select(e => e.Description)));
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        statuses.Forget(id);
+        await storage.DeleteAsync(storageKeys, CancellationToken.None);
+        return TypedResults.NoContent();
     }
 
     private static async Task<List<AdminUserResponse>> DescribeAsync(AppDbContext db, IReadOnlyList<User> users, CancellationToken cancellationToken)

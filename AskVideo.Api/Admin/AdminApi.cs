@@ -24,6 +24,9 @@ public static partial class AdminApi
         admin.MapPost("/users/{id:int}/deactivate/", DeactivateUser);
         admin.MapPost("/users/{id:int}/reactivate/", ReactivateUser);
         admin.MapPost("/users/{id:int}/verify-email/", VerifyEmail);
+        admin.MapDelete("/users/{id:int}/", DeleteUser).Validated().ProducesProblem(StatusCodes.Status409Conflict);
+
+        admin.MapGet("/videos/", ListVideos).Validated();
 
         admin.MapGet("/jobs/", ListJobs).Validated();
         admin.MapPost("/jobs/{id:long}/retry/", RetryJob).ProducesProblem(StatusCodes.Status409Conflict);

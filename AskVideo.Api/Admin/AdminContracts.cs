@@ -60,3 +60,33 @@ public sealed record AuditListQuery(string? Limit, string? Offset) : IValidatabl
 {
     public Dictionary<string, string[]> Validate() => new Validation.Errors().CheckPage(Limit, Offset).ToDictionary();
 }
+
+/// <summary>DELETE /api/admin/users/{id}/: the username, typed again, so that no id typo deletes someone.</summary>
+public sealed record AdminDeleteUserRequest(string? ConfirmUsername) : IValidatable
+{
+    public Dictionary<string, string[]> Validate() => new Validation.Errors()
+        .Required("confirm_username", ConfirmUsername)
+        .MaxLength("confirm_username", ConfirmUsername, 256)
+        .ToDictionary();
+}
+
+public sealed record AdminVideoResponse(
+    int Id, int OwnerId, string Title, string Status, string? ProgressStage, int ProgressPercent, string? ErrorMessage,
+    long SizeBytes, double? DurationSeconds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record AdminVideoListResponse(int Count, string? Next, string? Previous, IReadOnlyList<AdminVideoResponse> Results);
+
+/// <summary>GET /api/admin/videos/: every user's videos, filtered by <c>status</c> and <c>owner_id</c>.</summary>
+public sealed record AdminVideoListQuery(
+    string? Limit, string? Offset, string? Status,
+    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "owner_id")] string? OwnerId) : IValidatable
+{
+    public static IReadOnlyList<string> StatusNames { get; } =
+        [.. Enum.GetValues<Core.Videos.VideoStatus>().Select(s => s.ToString().ToLowerInvariant())];
+
+    public Dictionary<string, string[]> Validate() => new Validation.Errors()
+        .CheckPage(Limit, Offset)
+        .Check("status", Status is null || StatusNames.Contains(Status), $"One of: {string.Join(", ", StatusNames)}.")
+        .Check("owner_id", OwnerId is null || (Paging.IsWholeNumber(OwnerId, out var id) && id > 0), "A user id: a whole number above 0.")
+        .ToDictionary();
+}

@@ -28,6 +28,8 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         var shareToken = await user.Client.ShareOkAsync(group);
         var retried = await api.InsertFailedJobAsync(user.Id);
         var discarded = await api.InsertFailedJobAsync(user.Id);
+        using var doomed = await api.SignInNewUserAsync();
+        var confirm = $$"""{"confirm_username":"{{doomed.Account.Username}}"}""";
         string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
         // What an admin gets from each endpoint, called in this order (reactivate undoes deactivate).
@@ -43,6 +45,8 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
             ("POST /api/admin/jobs/{id:long}/discard/", $"/api/admin/jobs/{Id(discarded)}/discard/", HttpStatusCode.NoContent),
             ("GET /api/admin/queue/", "/api/admin/queue/", HttpStatusCode.OK),
             ("GET /api/admin/audit/", "/api/admin/audit/", HttpStatusCode.OK),
+            ("GET /api/admin/videos/", $"/api/admin/videos/?status=error&owner_id={Id(user.Id)}", HttpStatusCode.OK),
+            ("DELETE /api/admin/users/{id:int}/", $"/api/admin/users/{Id(doomed.Id)}/", HttpStatusCode.NoContent),
         };
         var mapped = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/admin", StringComparison.Ordinal))
@@ -63,7 +67,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         {
             foreach (var (who, client, query) in refused)
             {
-                using var response = await client.SendAsync(Request(key, path.Split('?')[0] + query), Ct);
+                using var response = await client.SendAsync(Request(key, path.Split('?')[0] + query, confirm), Ct);
                 Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{key} as {who}: {(int)response.StatusCode}");
                 await response.AssertProblemAsync(HttpStatusCode.NotFound);
             }
@@ -72,7 +76,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         foreach (var (key, path, status) in forAdmin)
         {
-            using var response = await admin.Client.SendAsync(Request(key, path), Ct);
+            using var response = await admin.Client.SendAsync(Request(key, path, confirm), Ct);
             Assert.True(response.StatusCode == status, $"{key} as admin: expected {(int)status}, got {(int)response.StatusCode}");
         }
     }
@@ -206,6 +210,46 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Deleting_a_user_needs_their_username_typed_again_and_takes_their_data_with_it()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var user = await api.SignInNewUserAsync();
+        var video = await api.InsertVideoAsync(user.Id);
+        var path = $"/api/admin/users/{user.Id}/";
+
+        await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = Accounts.RawJson("{}") }, Ct))
+            .AssertValidationProblemAsync("confirm_username");
+        await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
+            { Content = Accounts.RawJson("""{"confirm_username":"someone-else"}""") }, Ct)).AssertValidationProblemAsync("confirm_username");
+        await user.Client.GetOkAsync("/api/auth/me/");
+
+        (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
+            { Content = Accounts.RawJson($$"""{"confirm_username":"{{user.Account.Username}}"}""") }, Ct)).AssertStatus(HttpStatusCode.NoContent);
+
+        await (await user.Client.GetAsync("/api/auth/me/", Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await admin.Client.GetAsync(path, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await using var db = api.OpenDb();
+        Assert.False(await db.Videos.AnyAsync(v => v.Id == video.Id, Ct));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "user.delete" && e.ResourceId == user.Id.ToString(), Ct));
+    }
+
+    [Fact]
+    public async Task The_video_list_shows_every_owners_videos_filtered_by_status_and_owner()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var user = await api.SignInNewUserAsync();
+        var broken = await api.InsertVideoAsync(user.Id, v => v.Status = Core.Videos.VideoStatus.Error);
+        await api.InsertVideoAsync(user.Id);
+
+        var page = await admin.Client.GetOkAsync($"/api/admin/videos/?status=error&owner_id={user.Id}");
+
+        Assert.Equal(1, page["count"]!.GetValue<int>());
+        Assert.Equal(broken.Id, page["results"]![0]!["id"]!.GetValue<int>());
+        Assert.Equal(2, (await admin.Client.GetOkAsync($"/api/admin/videos/?owner_id={user.Id}"))["count"]!.GetValue<int>());
+        await (await admin.Client.GetAsync("/api/admin/videos/?owner_id=-1&status=lost", Ct)).AssertValidationProblemAsync("owner_id", "status");
+    }
+
+    [Fact]
     public async Task Queue_health_names_the_stream_and_counts_dead_lettered_jobs()
     {
         using var admin = await api.SignInNewAdminAsync();
@@ -222,14 +266,17 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.All(failed["results"]!.AsArray(), j => Assert.Equal("failed", j!["status"]!.GetValue<string>()));
     }
 
-    private static HttpRequestMessage Request(string key, string path)
+    private static HttpRequestMessage Request(string key, string path, string deleteBody)
     {
         var method = key.Split(' ')[0];
-        var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "POST")
+        return new HttpRequestMessage(new HttpMethod(method), path)
         {
-            request.Content = JsonContent.Create(new { });
-        }
-        return request;
+            Content = method switch
+            {
+                "POST" => JsonContent.Create(new { }),
+                "DELETE" => Accounts.RawJson(deleteBody),
+                _ => null,
+            },
+        };
     }
 }

@@ -107,6 +107,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         ["POST /api/admin/users/{id:int}/deactivate/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/users/{id:int}/reactivate/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/users/{id:int}/verify-email/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["DELETE /api/admin/users/{id:int}/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/videos/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["GET /api/admin/jobs/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/jobs/{id:long}/retry/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/jobs/{id:long}/discard/"] = (Kind.Admin, HttpStatusCode.NotFound),
@@ -174,6 +176,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         public required ApiFactory Api { get; init; }
         public required HttpClient Client { get; init; }
         public required int VictimId { get; init; }
+        public required string VictimUsername { get; init; }
         public required int VideoId { get; init; }
         /// <summary>The job of the victim's upload: what an admin endpoint would retry or discard.</summary>
         public required long VictimJobId { get; init; }
@@ -218,6 +221,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
                 Api = api,
                 Client = api.CreateClient(),
                 VictimId = victim.Id,
+                VictimUsername = victim.Account.Username,
                 VideoId = videoId,
                 VictimJobId = jobId,
                 GroupId = group,
@@ -276,6 +280,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             ("POST", "/api/videos/groups/{id:int}/reorder/") => $$"""{"video_ids":[{{VideoId}}]}""",
             ("POST", "/api/chat/") => $$"""{"group_id":{{GroupId}},"messages":[{"role":"user","content":"What is said?"}]}""",
             ("POST", "/api/chat/feedback/") => $$"""{"chat_log_id":{{ChatLogId}},"feedback":"bad"}""",
+            ("DELETE", "/api/admin/users/{id:int}/") => $$"""{"confirm_username":"{{VictimUsername}}"}""",
             _ => "{}",
         };
 
