@@ -24,6 +24,8 @@ public static partial class AdminApi
         admin.MapPost("/users/{id:int}/deactivate/", DeactivateUser);
         admin.MapPost("/users/{id:int}/reactivate/", ReactivateUser);
         admin.MapPost("/users/{id:int}/verify-email/", VerifyEmail);
+        admin.MapGet("/users/{id:int}/quotas/", GetQuotas);
+        admin.MapPut("/users/{id:int}/quotas/", SetQuotas).Validated();
         admin.MapDelete("/users/{id:int}/", DeleteUser).Validated().ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapGet("/videos/", ListVideos).Validated();

@@ -90,3 +90,20 @@ public sealed record AdminVideoListQuery(
         .Check("owner_id", OwnerId is null || (Paging.IsWholeNumber(OwnerId, out var id) && id > 0), "A user id: a whole number above 0.")
         .ToDictionary();
 }
+
+/// <summary>Per-user limits; a null field means the configured default applies.</summary>
+public sealed record QuotaLimits(int? MaxVideos, long? MaxStorageBytes, int? MaxProcessingMinutesPerMonth, int? MaxAnswersPerMonth);
+
+/// <summary>PUT /api/admin/users/{id}/quotas/: the overrides, replacing any before; all null goes back to the defaults.</summary>
+public sealed record AdminQuotaRequest(int? MaxVideos, long? MaxStorageBytes, int? MaxProcessingMinutesPerMonth, int? MaxAnswersPerMonth) : IValidatable
+{
+    public Dictionary<string, string[]> Validate() => new Validation.Errors()
+        .Check("max_videos", MaxVideos is null or >= 0, "0 or more, or null for the default.")
+        .Check("max_storage_bytes", MaxStorageBytes is null or >= 0, "0 or more, or null for the default.")
+        .Check("max_processing_minutes_per_month", MaxProcessingMinutesPerMonth is null or >= 0, "0 or more, or null for the default.")
+        .Check("max_answers_per_month", MaxAnswersPerMonth is null or >= 0, "0 or more, or null for the default.")
+        .ToDictionary();
+}
+
+/// <summary>The user's overrides and the limits that apply to them (null: unlimited).</summary>
+public sealed record AdminQuotaResponse(int UserId, QuotaLimits Overrides, QuotaLimits Effective);

@@ -16,6 +16,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<User, IdentityRole<int>, int>(options)
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<Video> Videos => Set<Video>();
@@ -51,6 +52,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<IdentityRole<int>>().ToTable("roles");
         builder.Entity<IdentityUserRole<int>>().ToTable("user_roles");
         builder.Entity<IdentityRoleClaim<int>>().ToTable("role_claims");
+
+        builder.Entity<UserQuota>(quota =>
+        {
+            quota.ToTable("user_quotas");
+            quota.HasKey(q => q.UserId);
+            quota.HasOne<User>().WithOne().HasForeignKey<UserQuota>(q => q.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         builder.Entity<AuditEntry>(entry =>
         {

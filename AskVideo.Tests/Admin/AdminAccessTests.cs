@@ -45,6 +45,8 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
             ("POST /api/admin/jobs/{id:long}/discard/", $"/api/admin/jobs/{Id(discarded)}/discard/", HttpStatusCode.NoContent),
             ("GET /api/admin/queue/", "/api/admin/queue/", HttpStatusCode.OK),
             ("GET /api/admin/audit/", "/api/admin/audit/", HttpStatusCode.OK),
+            ("GET /api/admin/users/{id:int}/quotas/", $"/api/admin/users/{Id(user.Id)}/quotas/", HttpStatusCode.OK),
+            ("PUT /api/admin/users/{id:int}/quotas/", $"/api/admin/users/{Id(user.Id)}/quotas/", HttpStatusCode.OK),
             ("GET /api/admin/videos/", $"/api/admin/videos/?status=error&owner_id={Id(user.Id)}", HttpStatusCode.OK),
             ("DELETE /api/admin/users/{id:int}/", $"/api/admin/users/{Id(doomed.Id)}/", HttpStatusCode.NoContent),
         };
@@ -234,6 +236,31 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_quota_override_applies_to_that_user_only_and_clearing_it_restores_the_default()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var limited = await api.SignInNewUserAsync();
+        using var other = await api.SignInNewUserAsync();
+        var file = await api.Servers.Media.SpeechWavAsync("Quota check.", Ct);
+
+        var set = await (await admin.Client.PutAsJsonAsync($"/api/admin/users/{limited.Id}/quotas/", new { max_videos = 0 }, Ct))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+        Assert.Equal(0, set["effective"]!["max_videos"]!.GetValue<int>());
+        Assert.Null(set["effective"]!["max_storage_bytes"]);
+
+        var refused = await (await limited.Client.UploadAsync(file)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("videos", refused["limit"]!.GetValue<string>());
+        await other.Client.UploadOkAsync(file);
+
+        await (await admin.Client.PutAsJsonAsync($"/api/admin/users/{limited.Id}/quotas/", new { max_videos = -1 }, Ct))
+            .AssertValidationProblemAsync("max_videos");
+        var cleared = await (await admin.Client.PutAsJsonAsync($"/api/admin/users/{limited.Id}/quotas/", new { }, Ct))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+        Assert.Null(cleared["overrides"]!["max_videos"]);
+        await limited.Client.UploadOkAsync(file);
+    }
+
+    [Fact]
     public async Task The_video_list_shows_every_owners_videos_filtered_by_status_and_owner()
     {
         using var admin = await api.SignInNewAdminAsync();
@@ -273,7 +300,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         {
             Content = method switch
             {
-                "POST" => JsonContent.Create(new { }),
+                "POST" or "PUT" => JsonContent.Create(new { }),
                 "DELETE" => Accounts.RawJson(deleteBody),
                 _ => null,
             },

@@ -108,6 +108,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         ["POST /api/admin/users/{id:int}/reactivate/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/users/{id:int}/verify-email/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["DELETE /api/admin/users/{id:int}/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/users/{id:int}/quotas/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["PUT /api/admin/users/{id:int}/quotas/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["GET /api/admin/videos/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["GET /api/admin/jobs/"] = (Kind.Admin, HttpStatusCode.NotFound),
         ["POST /api/admin/jobs/{id:long}/retry/"] = (Kind.Admin, HttpStatusCode.NotFound),
@@ -280,6 +282,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             ("POST", "/api/videos/groups/{id:int}/reorder/") => $$"""{"video_ids":[{{VideoId}}]}""",
             ("POST", "/api/chat/") => $$"""{"group_id":{{GroupId}},"messages":[{"role":"user","content":"What is said?"}]}""",
             ("POST", "/api/chat/feedback/") => $$"""{"chat_log_id":{{ChatLogId}},"feedback":"bad"}""",
+            ("PUT", "/api/admin/users/{id:int}/quotas/") => """{"max_videos":0}""",
             ("DELETE", "/api/admin/users/{id:int}/") => $$"""{"confirm_username":"{{VictimUsername}}"}""",
             _ => "{}",
         };

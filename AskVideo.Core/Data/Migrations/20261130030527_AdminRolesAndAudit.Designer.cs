@@ -14,7 +14,7 @@ using Pgvector;
 namespace AskVideo.Core.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130024659_AdminRolesAndAudit")]
+    [Migration("20261130030527_AdminRolesAndAudit")]
     partial class AdminRolesAndAudit
     {
         /// <inheritdoc />
@@ -179,6 +179,31 @@ namespace AskVideo.Core.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Accounts.UserQuota", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxAnswersPerMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxProcessingMinutesPerMonth")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("MaxStorageBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxVideos")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_quotas", (string)null);
                 });
 
             modelBuilder.Entity("AskVideo.Core.Admin.AuditEntry", b =>
@@ -768,6 +793,15 @@ namespace AskVideo.Core.Data.Migrations
                     b.HasOne("AskVideo.Core.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Accounts.UserQuota", b =>
+                {
+                    b.HasOne("AskVideo.Core.Accounts.User", null)
+                        .WithOne()
+                        .HasForeignKey("AskVideo.Core.Accounts.UserQuota", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -54,6 +54,28 @@ namespace AskVideo.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "user_quotas",
+                columns: table => new
+                {
+                    UserId = table.Column<int>(type: "integer", nullable: false),
+                    MaxVideos = table.Column<int>(type: "integer", nullable: true),
+                    MaxStorageBytes = table.Column<long>(type: "bigint", nullable: true),
+                    MaxProcessingMinutesPerMonth = table.Column<int>(type: "integer", nullable: true),
+                    MaxAnswersPerMonth = table.Column<int>(type: "integer", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_user_quotas", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_user_quotas_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "role_claims",
                 columns: table => new
                 {
@@ -140,6 +162,9 @@ namespace AskVideo.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "role_claims");
+
+            migrationBuilder.DropTable(
+                name: "user_quotas");
 
             migrationBuilder.DropTable(
                 name: "user_roles");
