@@ -29,7 +29,8 @@ public static class ApplicationServices
         // Binding failures become exceptions so that one handler turns them into ProblemDetails.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
-        services.AddAppDatabase(builder.Configuration);
+        builder.AddAppDatabase();
+        builder.AddAppRedis();
         services.AddOpenApiDocument();
         services.AddCorsFromConfiguration();
         services.AddEmail();
