@@ -35,9 +35,13 @@ internal static class Dashboard
         }
     }
 
-    /// <summary>Once Api and Worker both report healthy, prints where everything is.</summary>
+    /// <summary>
+    /// Once Api and Worker both report healthy, prints where everything is, and for a local server the
+    /// database's connection string (no password: it trusts 127.0.0.1), for psql and the benchmarks.
+    /// </summary>
     public static void PrintUrlsWhenReady(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker)
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker,
+        DataServers servers)
     {
         if (!builder.ExecutionContext.IsRunMode)
         {
@@ -47,20 +51,22 @@ internal static class Dashboard
         api.OnResourceReady(OnReady);
         worker.OnResourceReady(OnReady);
 
-        Task OnReady(ProjectResource resource, ResourceReadyEvent @event, CancellationToken cancellationToken)
+        async Task OnReady(ProjectResource resource, ResourceReadyEvent @event, CancellationToken cancellationToken)
         {
             if (Interlocked.Decrement(ref waiting) == 0)
             {
-                Print(builder.Configuration, Url(api), Url(worker));
+                var database = servers.Database.Resource is LocalPostgresDatabaseResource local
+                    ? await ((IResourceWithConnectionString)local).GetConnectionStringAsync(cancellationToken)
+                    : null;
+                Print(builder.Configuration, Url(api), Url(worker), database);
             }
-            return Task.CompletedTask;
         }
     }
 
     private static string Url(IResourceBuilder<ProjectResource> service) =>
         $"http://127.0.0.1:{service.GetEndpoint("http").Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static void Print(IConfiguration configuration, string api, string worker)
+    private static void Print(IConfiguration configuration, string api, string worker, string? database)
     {
         var dashboard = (configuration["ASPNETCORE_URLS"] ?? "").Split(';')[0].TrimEnd('/');
         var login = configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{dashboard}/login?t={token}" : dashboard;
@@ -71,7 +77,7 @@ internal static class Dashboard
               API reference:  {api}/scalar/v1
               OpenAPI:        {api}/openapi/v1.json
               Worker health:  {worker}/health
-              Dashboard:      {login}
+              Dashboard:      {login}{(database is null ? "" : $"{Environment.NewLine}  PostgreSQL:     {database}")}
             Press Ctrl+C to stop.
 
             """);

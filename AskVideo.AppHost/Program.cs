@@ -35,6 +35,6 @@ var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfil
     .WithSharedSettings(settings)
     .WithAiConnections(builder, "transcription", "embeddings");
 
-builder.PrintUrlsWhenReady(api, worker);
+builder.PrintUrlsWhenReady(api, worker, servers);
 
 builder.Build().Run();
