@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using AskVideo.Api.Auth;
-using AskVideo.Api.Videos;
+using AskVideo.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace AskVideo.Api.Chat;

@@ -17,8 +17,6 @@ namespace AskVideo.Core.Search;
 /// </remarks>
 public sealed class SceneIndexer(SceneEmbedder embedder)
 {
-    public bool EmbeddingsEnabled => embedder.IsEnabled;
-
     /// <summary>The scenes of <paramref name="segments"/>, embedded when a model is configured.</summary>
     /// <exception cref="Exception">Whatever the embedding service threw; nothing is half-done.</exception>
     public async Task<IReadOnlyList<Scene>> IndexAsync(
