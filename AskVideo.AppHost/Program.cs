@@ -15,9 +15,11 @@ var servers = builder.AddDataServers(settings);
 var signingKeys = builder.AddSigningKeys(settings);
 
 var migrations = builder.AddProject<Projects.AskVideo_MigrationService>("migrations")
+    .RunBuiltProgram(settings)
     .WithDatabase(servers);
 
 var api = builder.AddProject<Projects.AskVideo_Api>("api", launchProfileName: null)
+    .RunBuiltProgram(settings)
     .WithServiceEndpoint(settings, settings.ApiPort, external: true)
     .WithDatabase(servers)
     .WithRedis(servers)
@@ -28,6 +30,7 @@ var api = builder.AddProject<Projects.AskVideo_Api>("api", launchProfileName: nu
     .WithAiConnections(builder, "chat", "embeddings");
 
 var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfileName: null)
+    .RunBuiltProgram(settings)
     .WithServiceEndpoint(settings, port: null, external: false)
     .WithDatabase(servers)
     .WithRedis(servers)

@@ -50,6 +50,26 @@ internal static class ServiceSetup
         return service.WithHttpHealthCheck("/health");
     }
 
+    /// <summary>
+    /// A local run starts the program the AppHost's build produced (<c>.artifacts/bin/NAME/CONFIGURATION/</c>)
+    /// instead of <c>dotnet run</c>, which would evaluate the project again (seconds on a busy machine)
+    /// and keep one more process per service. Without that output, <c>dotnet run</c> it is.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> RunBuiltProgram(this IResourceBuilder<ProjectResource> service, AppHostSettings settings)
+    {
+        if (!settings.IsRunMode)
+        {
+            return service;
+        }
+        var name = Path.GetFileNameWithoutExtension(service.Resource.GetProjectMetadata().ProjectPath);
+        var ownOutput = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var output = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ownOutput)!)!, name, Path.GetFileName(ownOutput));
+        var program = Path.Combine(output, name);
+        return File.Exists(program)
+            ? service.WithAnnotation(new ExecutableAnnotation { Command = program, WorkingDirectory = output }, ResourceAnnotationMutationBehavior.Replace)
+            : service;
+    }
+
     /// <summary>What Api and Worker share: the media folder, and on a local run, mail and the environment name.</summary>
     public static IResourceBuilder<ProjectResource> WithSharedSettings(
         this IResourceBuilder<ProjectResource> service, AppHostSettings settings)
