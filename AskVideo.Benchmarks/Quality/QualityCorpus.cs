@@ -89,6 +89,10 @@ internal sealed class QualityCorpus
         {
             var lecture = byKey.GetValueOrDefault(question.Lecture)
                 ?? throw new InvalidDataException($"Question {question.Id} names an unknown lecture {question.Lecture}.");
+            if (question.Start < 0 || question.End <= question.Start || question.End > lecture.Segments[^1].End)
+            {
+                throw new InvalidDataException($"Question {question.Id}: the span {question.Start}–{question.End} s is not inside {lecture.Key}.");
+            }
             foreach (var group in groups)
             {
                 if (group.Videos.FirstOrDefault(v => v.Offsets.ContainsKey(lecture.Key)) is { } video)
