@@ -77,7 +77,7 @@ internal static class LexicalBaseline
             return new AskResult(ask, expected, "not covered", "baseline", []);
         }
         var citations = ranked.Select((r, i) => new Citation(i + 1, r.Document.Video, "", r.Document.Segment.Start, r.Document.Segment.End,
-            r.Document.Segment.Text, null)).ToList();
+            r.Document.Segment.Text, null, null, null)).ToList();
         var content = string.Join("\n", citations.Take(3).Select(c => $"[{c.N}] \"{c.Quote}\""));
         return new AskResult(ask, expected, content, "baseline", citations);
     }

@@ -81,7 +81,7 @@ internal static class QualityBenchmark
         var citations = json["citations"]!.AsArray().Select(c => new Citation(
             c!["n"]!.GetValue<int>(), c["video_id"]!.GetValue<int>(), c["title"]!.GetValue<string>(),
             c["start"]!.GetValue<double>(), c["end"]!.GetValue<double>(), c["quote"]?.GetValue<string>() ?? "",
-            c["media_url"]?.GetValue<string>())).ToList();
+            c["media_url"]?.GetValue<string>(), c["passage_start"]?.GetValue<double>(), c["passage_end"]?.GetValue<double>())).ToList();
         return new AskResult(ask, expectedVideoId, json["content"]!.GetValue<string>(), json["mode"]!.GetValue<string>(), citations);
     }
 

@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace AskVideo.Benchmarks.Quality;
 
-/// <summary>A citation as <c>POST /api/chat/</c> returns it.</summary>
-internal sealed record Citation(int N, int VideoId, string Title, double Start, double End, string Quote, string? MediaUrl)
+/// <summary>
+/// A citation as <c>POST /api/chat/</c> returns it. The passage around the moment is its own span
+/// when the response names none (a citation that is a whole passage).
+/// </summary>
+internal sealed record Citation(
+    int N, int VideoId, string Title, double Start, double End, string Quote, string? MediaUrl, double? PassageStart, double? PassageEnd)
 {
     public double Length => End - Start;
 }
@@ -34,10 +38,28 @@ internal sealed record AskResult(Ask Ask, int? ExpectedVideoId, string Content, 
         }
     }
 
+    /// <summary>1-based position of the first citation whose passage holds the answer (retrieval alone); null when none does.</summary>
+    public int? PassageRank
+    {
+        get
+        {
+            for (var i = 0; i < Citations.Count; i++)
+            {
+                var c = Citations[i];
+                if (c.VideoId == ExpectedVideoId && Overlaps(c.PassageStart ?? c.Start, c.PassageEnd ?? c.End))
+                {
+                    return i + 1;
+                }
+            }
+            return null;
+        }
+    }
+
     /// <summary>The right video, at most 30 s long, overlapping the answer span ±2 s.</summary>
     public bool IsHit(Citation citation) =>
-        Ask.Covered && citation.VideoId == ExpectedVideoId && citation.Length <= MaxMomentSeconds
-        && citation.Start <= Ask.End + Slack && citation.End >= Ask.Start - Slack;
+        citation.VideoId == ExpectedVideoId && citation.Length <= MaxMomentSeconds && Overlaps(citation.Start, citation.End);
+
+    private bool Overlaps(double start, double end) => Ask.Covered && start <= Ask.End + Slack && end >= Ask.Start - Slack;
 }
 
 /// <summary>The figures per language and corpus part, with the targets beside them; and the per-question dump.</summary>
@@ -54,6 +76,7 @@ internal static class QualityReport
     public static void PrintLegend()
     {
         Console.WriteLine("quality: hit: a citation of the right video, ≤ 30 s long, overlapping the answer span ±2 s (MRR over the returned citations)");
+        Console.WriteLine("         psg@k: a citation within the first k whose passage (passage_start..passage_end, else the citation) holds the answer");
         Console.WriteLine("         video@1: the first citation names the right video, whatever its length; answered: at least one citation");
         Console.WriteLine("         cite: length of every citation of covered questions (first: of the first citation); answer: characters of the answer");
         Console.WriteLine("         abstain: share of uncovered asks answered with no citation");
@@ -62,7 +85,7 @@ internal static class QualityReport
     public static void Print(string title, IReadOnlyList<AskResult> results)
     {
         Console.WriteLine(title);
-        Console.WriteLine("  slice        covered  hit@1  hit@5   MRR   video@1 answered | cite p50  p90   first p50 | answer p50 | uncovered abstain");
+        Console.WriteLine("  slice        covered  hit@1  hit@5   MRR   psg@1  psg@5  video@1 answered | cite p50  p90   first p50 | answer p50 | uncovered abstain");
         var slices = new (string Name, Func<AskResult, bool> Filter)[]
         {
             ("en short", r => r.Ask.Language == "en" && r.Ask.Group.Part == CorpusPart.Short),
@@ -79,7 +102,7 @@ internal static class QualityReport
         {
             PrintSlice(name, [.. results.Where(filter)]);
         }
-        Console.WriteLine("  targets              ≥0.65  ≥0.85                  ≥0.95   |  ≤20 s                     |  ≤600 chars |           ≥0.90");
+        Console.WriteLine("  targets              ≥0.65  ≥0.85                                 ≥0.95   |  ≤20 s                     |  ≤600 chars |           ≥0.90");
     }
 
     private static void PrintSlice(string name, List<AskResult> slice)
@@ -95,7 +118,8 @@ internal static class QualityReport
         var answers = covered.Select(r => (double)r.Content.Length).ToList();
         Console.WriteLine(
             $"  {name,-10} {covered.Count,7}  {Share(covered, r => r.Rank == 1):0.000}  {Share(covered, r => r.Rank <= 5):0.000}  " +
-            $"{covered.Average(r => r.Rank is { } n ? 1.0 / n : 0):0.000}  {Share(covered, r => r.Citations.Count > 0 && r.Citations[0].VideoId == r.ExpectedVideoId):0.000}   " +
+            $"{covered.Average(r => r.Rank is { } n ? 1.0 / n : 0):0.000}  {Share(covered, r => r.PassageRank == 1):0.000}  " +
+            $"{Share(covered, r => r.PassageRank <= 5):0.000}  {Share(covered, r => r.Citations.Count > 0 && r.Citations[0].VideoId == r.ExpectedVideoId):0.000}   " +
             $"{Share(covered, r => r.Citations.Count > 0):0.000}   | " +
             $"{Median(lengths),6:0.0} {Percentile(lengths, 90),6:0.0}  {Median(firsts),6:0.0} s  | {Median(answers),7:0} ch | " +
             (uncovered.Count == 0 ? "       -" : $"{uncovered.Count,4} asks {Share(uncovered, r => r.Citations.Count == 0):0.000}"));
@@ -128,6 +152,7 @@ internal static class QualityReport
                     .Where(s => s.Start < r.Ask.End - 0.05 && s.End > r.Ask.Start + 0.05).Select(s => s.Text)),
             } : null,
             rank = r.Rank,
+            passage_rank = r.PassageRank,
             mode = r.Mode,
             answer_chars = r.Content.Length,
             answer = r.Content.Length > 800 ? r.Content[..800] + "…" : r.Content,
@@ -138,6 +163,8 @@ internal static class QualityReport
                 c.Title,
                 c.Start,
                 c.End,
+                c.PassageStart,
+                c.PassageEnd,
                 hit = r.IsHit(c),
                 quote = c.Quote.Length > 400 ? c.Quote[..400] + "…" : c.Quote,
             }),
