@@ -51,7 +51,7 @@ internal static class QualityBenchmark
         var results = new List<AskResult>();
         foreach (var ask in corpus.Asks)
         {
-            results.Add(await AskAsync(system.Http, ask, groupIds[ask.Group.Name], ask.VideoKey is { } key ? videoIds[key] : null));
+            results.Add(await AskAsync(system.Http, ask, groupIds[ask.Group.Name], videoIds));
         }
         Console.WriteLine($"quality: asked in {asking.Elapsed.TotalSeconds:0.0} s ({asking.Elapsed.TotalMilliseconds / results.Count:0} ms per ask); " +
             $"answer modes: {string.Join(", ", results.GroupBy(r => r.Mode).Select(g => $"{g.Key} {g.Count()}"))}");
@@ -65,7 +65,7 @@ internal static class QualityBenchmark
         }
     }
 
-    private static async Task<AskResult> AskAsync(HttpClient http, Ask ask, int groupId, int? expectedVideoId)
+    private static async Task<AskResult> AskAsync(HttpClient http, Ask ask, int groupId, IReadOnlyDictionary<string, int> videoIds)
     {
         var response = await http.PostAsJsonAsync("/api/chat/", new
         {
@@ -82,7 +82,7 @@ internal static class QualityBenchmark
             c!["n"]!.GetValue<int>(), c["video_id"]!.GetValue<int>(), c["title"]!.GetValue<string>(),
             c["start"]!.GetValue<double>(), c["end"]!.GetValue<double>(), c["quote"]?.GetValue<string>() ?? "",
             c["media_url"]?.GetValue<string>(), c["passage_start"]?.GetValue<double>(), c["passage_end"]?.GetValue<double>())).ToList();
-        return new AskResult(ask, expectedVideoId, json["content"]!.GetValue<string>(), json["mode"]!.GetValue<string>(), citations);
+        return new AskResult(ask, videoIds, json["content"]!.GetValue<string>(), json["mode"]!.GetValue<string>(), citations);
     }
 
     private static string Minutes(IEnumerable<CorpusVideo> videos)

@@ -14,7 +14,8 @@ internal sealed record Citation(
 }
 
 /// <summary>What one ask returned, and where (if anywhere) its first hit was.</summary>
-internal sealed record AskResult(Ask Ask, int? ExpectedVideoId, string Content, string Mode, IReadOnlyList<Citation> Citations)
+/// <param name="VideoIds">The database id of each corpus video, by key.</param>
+internal sealed record AskResult(Ask Ask, IReadOnlyDictionary<string, int> VideoIds, string Content, string Mode, IReadOnlyList<Citation> Citations)
 {
     /// <summary>Longest citation that can count as a moment.</summary>
     public const double MaxMomentSeconds = 30;
@@ -46,7 +47,7 @@ internal sealed record AskResult(Ask Ask, int? ExpectedVideoId, string Content, 
             for (var i = 0; i < Citations.Count; i++)
             {
                 var c = Citations[i];
-                if (c.VideoId == ExpectedVideoId && Overlaps(c.PassageStart ?? c.Start, c.PassageEnd ?? c.End))
+                if (Overlaps(c.VideoId, c.PassageStart ?? c.Start, c.PassageEnd ?? c.End))
                 {
                     return i + 1;
                 }
@@ -56,10 +57,13 @@ internal sealed record AskResult(Ask Ask, int? ExpectedVideoId, string Content, 
     }
 
     /// <summary>The right video, at most 30 s long, overlapping the answer span ±2 s.</summary>
-    public bool IsHit(Citation citation) =>
-        citation.VideoId == ExpectedVideoId && citation.Length <= MaxMomentSeconds && Overlaps(citation.Start, citation.End);
+    public bool IsHit(Citation citation) => citation.Length <= MaxMomentSeconds && Overlaps(citation.VideoId, citation.Start, citation.End);
 
-    private bool Overlaps(double start, double end) => Ask.Covered && start <= Ask.End + Slack && end >= Ask.Start - Slack;
+    /// <summary>The first citation names a video that holds the answer.</summary>
+    public bool RightVideoFirst => Citations.Count > 0 && Ask.Expected.Any(span => VideoIds[span.VideoKey] == Citations[0].VideoId);
+
+    private bool Overlaps(int videoId, double start, double end) => Ask.Expected.Any(span =>
+        VideoIds[span.VideoKey] == videoId && start <= span.End + Slack && end >= span.Start - Slack);
 }
 
 /// <summary>The figures per language and corpus part, with the targets beside them; and the per-question dump.</summary>
@@ -119,7 +123,7 @@ internal static class QualityReport
         Console.WriteLine(
             $"  {name,-10} {covered.Count,7}  {Share(covered, r => r.Rank == 1):0.000}  {Share(covered, r => r.Rank <= 5):0.000}  " +
             $"{covered.Average(r => r.Rank is { } n ? 1.0 / n : 0):0.000}  {Share(covered, r => r.PassageRank == 1):0.000}  " +
-            $"{Share(covered, r => r.PassageRank <= 5):0.000}  {Share(covered, r => r.Citations.Count > 0 && r.Citations[0].VideoId == r.ExpectedVideoId):0.000}   " +
+            $"{Share(covered, r => r.PassageRank <= 5):0.000}  {Share(covered, r => r.RightVideoFirst):0.000}   " +
             $"{Share(covered, r => r.Citations.Count > 0):0.000}   | " +
             $"{Median(lengths),6:0.0} {Percentile(lengths, 90),6:0.0}  {Median(firsts),6:0.0} s  | {Median(answers),7:0} ch | " +
             (uncovered.Count == 0 ? "       -" : $"{uncovered.Count,4} asks {Share(uncovered, r => r.Citations.Count == 0):0.000}"));
@@ -142,15 +146,15 @@ internal static class QualityReport
             question = r.Ask.Question,
             language = r.Ask.Language,
             group = r.Ask.Group.Name,
-            expected = r.Ask.VideoKey is { } key ? new
+            expected = r.Ask.Expected.Select(span => new
             {
-                video = key,
-                video_id = r.ExpectedVideoId,
-                start = r.Ask.Start,
-                end = r.Ask.End,
-                text = string.Join(' ', videos[key].Segments
-                    .Where(s => s.Start < r.Ask.End - 0.05 && s.End > r.Ask.Start + 0.05).Select(s => s.Text)),
-            } : null,
+                video = span.VideoKey,
+                video_id = r.VideoIds[span.VideoKey],
+                start = span.Start,
+                end = span.End,
+                text = string.Join(' ', videos[span.VideoKey].Segments
+                    .Where(s => s.Start < span.End - 0.05 && s.End > span.Start + 0.05).Select(s => s.Text)),
+            }),
             rank = r.Rank,
             passage_rank = r.PassageRank,
             mode = r.Mode,
