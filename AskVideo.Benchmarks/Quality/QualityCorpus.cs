@@ -110,8 +110,9 @@ internal sealed class QualityCorpus
             foreach (var group in groups.Where(g => g.Videos.Any(v => v.Offsets.ContainsKey(lecture.Key))))
             {
                 // Each span as it lies in this group's videos: a lecture's span moved by its offset in a recording.
-                var expected = spans.SelectMany(span => group.Videos.Where(v => v.Offsets.ContainsKey(span.Lecture))
-                    .Select(v => new ExpectedSpan(v.Key, Math.Round(span.Start + v.Offsets[span.Lecture], 2), Math.Round(span.End + v.Offsets[span.Lecture], 2)))).ToList();
+                var expected = spans.SelectMany(span => group.Videos.Where(v => v.Offsets.ContainsKey(span.Lecture)).Select(v =>
+                    new ExpectedSpan(v.Key, Math.Round(span.Start + v.Offsets[span.Lecture], 2), Math.Round(span.End + v.Offsets[span.Lecture], 2))))
+                    .ToList();
                 asks.Add(new Ask(question.Id, question.Question, lecture.Language, group, expected));
             }
         }
