@@ -53,6 +53,9 @@ internal sealed record ExpectedSpan(string VideoKey, double Start, double End);
 internal sealed record Ask(string QuestionId, string Question, string Language, CorpusGroup Group, IReadOnlyList<ExpectedSpan> Expected)
 {
     public bool Covered => Expected.Count > 0;
+
+    /// <summary>The video of the question's own span; null for an uncovered question.</summary>
+    public string? VideoKey => Covered ? Expected[0].VideoKey : null;
 }
 
 /// <summary>
