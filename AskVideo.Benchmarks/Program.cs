@@ -2,7 +2,7 @@ using AskVideo.Benchmarks;
 using AskVideo.Benchmarks.Quality;
 
 // Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media] [retrieval] [first-token]
-//        [quality [--embeddings] [--scene-tokens N] [--dump FILE]]   (default: all but quality)
+//        [quality [--embeddings] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
 var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media", "retrieval", "first-token"];
@@ -14,7 +14,7 @@ for (var i = 0; i < scenarios.Length; i++)
     // A scenario's options are the arguments after it that start with "--", with their values.
     var options = new List<string>();
     while (i + 1 < scenarios.Length && (scenarios[i + 1].StartsWith("--", StringComparison.Ordinal)
-        || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump")))
+        || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence")))
     {
         options.Add(scenarios[++i]);
     }

@@ -12,11 +12,12 @@ namespace AskVideo.Benchmarks.Quality;
 /// indexed through the product's own scene building, then every question is asked through the
 /// real <c>POST /api/chat/</c> as the owner, and the returned citations and answers are scored.
 /// Options: <c>--embeddings</c> (the loopback hashing embeddings model), <c>--scene-tokens N</c>
-/// (scene size instead of the product's), <c>--dump FILE</c> (per-question results as JSON).
+/// (scene size instead of the product's), <c>--dump FILE</c> (per-question results as JSON),
+/// <c>--evidence FILE</c> (what retrieval weighed per ask, see <see cref="EvidenceDump"/>).
 /// </summary>
 internal static class QualityBenchmark
 {
-    private sealed record Options(bool Embeddings, int? SceneTokens, string? Dump);
+    private sealed record Options(bool Embeddings, int? SceneTokens, string? Dump, string? Evidence = null);
 
     public static async Task RunAsync(string root, IReadOnlyList<string> arguments)
     {
@@ -42,7 +43,7 @@ internal static class QualityBenchmark
         var longVideos = corpus.Videos.Where(v => v.Part == CorpusPart.Long).ToList();
         Console.WriteLine($"quality: {shortCount} lectures ({Minutes(corpus.Videos.Where(v => v.Part == CorpusPart.Short))}) and " +
             $"{longVideos.Count} long recordings ({string.Join(", ", longVideos.Select(v => $"{v.Duration / 60:0} min"))}) " +
-            $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? Core.Search.SceneBuilder.DefaultMaxTokens} tokens " +
+            $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? new AskVideo.Worker.Indexing.IndexingOptions().SceneMaxTokens} tokens " +
             $"({(options.Embeddings ? "hashing embeddings" : "no embeddings")}), indexed in {load.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"quality: {corpus.CoveredQuestions} covered and {corpus.UncoveredQuestions} uncovered questions, " +
             $"{corpus.Asks.Count} asks (covered ones in their lecture's group and in the long recordings' group)");
@@ -59,6 +60,11 @@ internal static class QualityBenchmark
         QualityReport.Print("quality: the product (POST /api/chat/)", results);
         QualityReport.Print($"quality: reference, not the product: BM25 over single segments in-process, abstaining below {LexicalBaseline.MinCoverage:0.0} " +
             "IDF-weighted coverage of the question's terms", LexicalBaseline.Run(corpus));
+        if (options.Evidence is { } evidence)
+        {
+            await using var services = RetrievalServices.Build(system.PostgresConnectionString, model?.EmbeddingsConnectionString ?? "");
+            await EvidenceDump.WriteAsync(evidence, services, system.PostgresConnectionString, corpus.Asks, groupIds, videoIds);
+        }
         if (options.Dump is { } dump)
         {
             await QualityReport.DumpAsync(dump, results, corpus);
@@ -102,10 +108,11 @@ internal static class QualityBenchmark
                 "--scene-tokens" when i + 1 < arguments.Count && int.TryParse(arguments[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0
                     => options with { SceneTokens = n },
                 "--dump" when i + 1 < arguments.Count => options with { Dump = arguments[i + 1] },
+                "--evidence" when i + 1 < arguments.Count => options with { Evidence = arguments[i + 1] },
                 _ => throw new ArgumentException(
-                    $"quality: unknown option {arguments[i]}; use --embeddings, --scene-tokens N (N > 0), --dump FILE"),
+                    $"quality: unknown option {arguments[i]}; use --embeddings, --scene-tokens N (N > 0), --dump FILE, --evidence FILE"),
             };
-            if (arguments[i] is "--scene-tokens" or "--dump")
+            if (arguments[i] is "--scene-tokens" or "--dump" or "--evidence")
             {
                 i++;
             }

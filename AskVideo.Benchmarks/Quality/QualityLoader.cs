@@ -4,7 +4,9 @@ using AskVideo.Core.AI;
 using AskVideo.Core.Data;
 using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
+using AskVideo.Worker.Indexing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AskVideo.Benchmarks.Quality;
 
@@ -76,18 +78,15 @@ internal static class QualityLoader
         return row.Id;
     }
 
-    /// <summary>
-    /// The product's index stage: <see cref="SceneIndexer.IndexAsync"/>. With a scene size other
-    /// than the product's, the same steps with SceneBuilder's <c>maxTokens</c>.
-    /// </summary>
+    /// <summary>The product's index stage: the Worker's <see cref="SceneIndexer"/>, with the scene size asked for or the product's.</summary>
     private static async Task<IReadOnlyList<Scene>> IndexAsync(
         IServiceProvider services, int videoId, IReadOnlyList<TimedText> segments, string language, int? sceneTokens,
         CancellationToken cancellationToken)
     {
-        var indexer = services.GetRequiredService<SceneIndexer>();
-        return sceneTokens is { } maxTokens && maxTokens != SceneBuilder.DefaultMaxTokens
-            ? await SizedScenes.IndexAsync(services.GetRequiredService<SceneEmbedder>(), videoId, segments, language, maxTokens, cancellationToken)
-            : await indexer.IndexAsync(videoId, segments, language, cancellationToken);
+        var options = new IndexingOptions();
+        options.SceneMaxTokens = sceneTokens ?? options.SceneMaxTokens;
+        var indexer = new SceneIndexer(services.GetRequiredService<SceneEmbedder>(), Options.Create(options));
+        return await indexer.IndexAsync(videoId, segments, language, cancellationToken);
     }
 
     /// <summary>What the Worker's transcript store writes, in one transaction.</summary>
