@@ -1,3 +1,4 @@
+using AskVideo.Api;
 using AskVideo.Api.Admin;
 using AskVideo.Api.Auth;
 using AskVideo.Api.Chat;

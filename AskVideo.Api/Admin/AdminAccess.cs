@@ -1,4 +1,4 @@
-using AskVideo.Api.Videos;
+using AskVideo.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;

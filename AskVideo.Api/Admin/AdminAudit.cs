@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AskVideo.Api.Videos;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Admin;
 using AskVideo.Core.Data;
 

@@ -58,7 +58,7 @@ public static class SuperuserCommand
         {
             var builder = WebApplication.CreateBuilder([.. rest]);
             builder.Logging.ClearProviders();
-            builder.Services.AddAppDatabase(builder.Configuration);
+            builder.AddAppDatabase();
             builder.AddAuth();
             await using var app = builder.Build();
             await using var scope = app.Services.CreateAsyncScope();

@@ -131,7 +131,7 @@ public sealed class SuperuserCommandTests(TestServices services) : IAsyncLifetim
             startInfo.ArgumentList.Add(argument);
         }
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        startInfo.Environment["ConnectionStrings__postgres"] = _database;
+        startInfo.Environment[$"ConnectionStrings__{DatabaseRegistration.ConnectionName}"] = _database;
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
         using var process = Process.Start(startInfo)!;

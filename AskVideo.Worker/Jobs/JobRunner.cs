@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AskVideo.Core.Jobs;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Indexing;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Pipeline;
 using Microsoft.Extensions.Options;
 
