@@ -4,6 +4,7 @@ using AskVideo.Core.Admin;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AskVideo.Api.Admin;
@@ -58,15 +59,30 @@ public static class SuperuserCommand
         {
             var builder = WebApplication.CreateBuilder([.. rest]);
             builder.Logging.ClearProviders();
+            // The API's own database and Identity registration (same password rules), nothing else:
+            // the sign-in services it also registers are never resolved here, so they are not
+            // validated either (Development validates every registration on build).
+            builder.Host.UseDefaultServiceProvider(provider => provider.ValidateOnBuild = false);
             builder.AddAppDatabase();
             builder.AddAuth();
             await using var app = builder.Build();
             await using var scope = app.Services.CreateAsyncScope();
             return await CreateOrPromoteAsync(scope.ServiceProvider, username.Trim(), email.Trim());
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ArgumentException)
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            Console.Error.WriteLine($"Could not reach the database: {ex.Message}");
+            Console.Error.WriteLine("The database has no AskVideo tables yet: run the migrations first (the AppHost's migration step). Nothing changed.");
+            return Refused;
+        }
+        catch (NpgsqlException ex)
+        {
+            Console.Error.WriteLine($"Could not reach the database: {ex.Message.TrimEnd('.')}. Nothing changed.");
+            return Refused;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or OptionsValidationException)
+        {
+            // A missing connection string, a database without the migrations, a broken setting.
+            Console.Error.WriteLine($"create-superuser failed: {ex.Message.TrimEnd('.')}. Nothing changed.");
             return Refused;
         }
     }

@@ -105,6 +105,19 @@ public sealed class SuperuserCommandTests(TestServices services) : IAsyncLifetim
         Assert.Contains("never taken as an argument", passwordArgument.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_unreachable_database_is_a_plain_error_with_exit_code_1()
+    {
+        var name = NewName();
+
+        var run = await RunAsync(["--username", name, "--email", $"{name}@example.com"], "a-long-enough-password\n",
+            database: "Host=127.0.0.1;Port=1;Database=nowhere;Username=nobody;Timeout=2");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Could not reach the database", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", run.Output, StringComparison.Ordinal);
+    }
+
     private static string NewName() => "ada_" + Guid.NewGuid().ToString("N")[..10];
 
     private AppDbContext OpenDb() =>
@@ -116,7 +129,7 @@ public sealed class SuperuserCommandTests(TestServices services) : IAsyncLifetim
     private sealed record Run(int ExitCode, string Output);
 
     /// <summary>Runs the built Api as <c>dotnet AskVideo.Api.dll create-superuser ...</c>, with <paramref name="input"/> on standard input.</summary>
-    private async Task<Run> RunAsync(string[] arguments, string input)
+    private async Task<Run> RunAsync(string[] arguments, string input, string? database = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -130,8 +143,9 @@ public sealed class SuperuserCommandTests(TestServices services) : IAsyncLifetim
         {
             startInfo.ArgumentList.Add(argument);
         }
-        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        startInfo.Environment[$"ConnectionStrings__{DatabaseRegistration.ConnectionName}"] = _database;
+        // As `dotnet run` starts it (launchSettings.json): Development, which validates registrations.
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        startInfo.Environment[$"ConnectionStrings__{DatabaseRegistration.ConnectionName}"] = database ?? _database;
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
         using var process = Process.Start(startInfo)!;
