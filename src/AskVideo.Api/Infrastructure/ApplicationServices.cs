@@ -21,7 +21,10 @@ public static class ApplicationServices
 
         // The public API speaks snake_case, as the original one did.
         services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new StorableTextJsonConverter());
+        });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("trace_id", context.HttpContext.TraceIdentifier));
@@ -57,6 +60,7 @@ public static class ApplicationServices
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStorableTextCheck();
         app.UseRateLimiter();
         return app;
     }
