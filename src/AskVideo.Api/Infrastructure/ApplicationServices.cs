@@ -54,6 +54,9 @@ public static class ApplicationServices
         // Resolve the signing key now, so a missing or malformed key stops the start, not a request.
         app.Services.GetRequiredService<JwtSigningKey>();
         app.Services.GetRequiredService<MediaUrls>();
+        // Connect to Redis now (it may be down: the client then keeps trying in the background), so
+        // that no upload ever waits for the first connection inside its request.
+        app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
