@@ -179,7 +179,7 @@ public sealed partial class JobRunner(
             {
                 try
                 {
-                    if (!await jobs.ExtendAsync(job.Id, stop))
+                    if (!await jobs.ExtendAsync(job, stop))
                     {
                         await leaseLost.CancelAsync();
                         return;
