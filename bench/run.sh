@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
-dotnet build AskVideo.slnx -c Release --nologo --verbosity quiet
+dotnet build AskVideo.sln -c Release --nologo --verbosity quiet
 exec dotnet .artifacts/bin/AskVideo.Benchmarks/release/AskVideo.Benchmarks.dll "$@"

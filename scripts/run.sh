@@ -7,5 +7,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 echo "[run] dotnet build"
-dotnet build AskVideo.slnx -c Debug --no-restore --nologo --verbosity quiet
+dotnet build AskVideo.sln -c Debug --no-restore --nologo --verbosity quiet
 exec dotnet .artifacts/bin/AskVideo.AppHost/debug/AskVideo.AppHost.dll "$@"

@@ -122,6 +122,6 @@ if [[ -f .config/dotnet-tools.json || -f dotnet-tools.json ]]; then
   dotnet tool restore >/dev/null
 fi
 say "dotnet restore"
-dotnet restore AskVideo.slnx --verbosity quiet
+dotnet restore AskVideo.sln --verbosity quiet
 
 say "done in $((SECONDS - started_at)) s"

@@ -7,4 +7,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 results=.artifacts/test-results
 rm -rf "$results"
-exec dotnet test AskVideo.slnx --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+exec dotnet test AskVideo.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"

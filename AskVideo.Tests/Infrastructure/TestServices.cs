@@ -61,11 +61,11 @@ public static class RepositoryRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "AskVideo.slnx")))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "AskVideo.sln")))
             {
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException("AskVideo.slnx not found above the test binaries.");
+        throw new InvalidOperationException("AskVideo.sln not found above the test binaries.");
     }
 }

@@ -3,9 +3,9 @@ namespace AskVideo.AppHost;
 /// <summary>Where the repository and the built Api and Worker are.</summary>
 internal static class RepositoryLayout
 {
-    private const string SolutionFile = "AskVideo.slnx";
+    private const string SolutionFile = "AskVideo.sln";
 
-    /// <summary>The folder holding <c>AskVideo.slnx</c>, searched up from the current folder, then from this program's; else the current folder.</summary>
+    /// <summary>The folder holding <c>AskVideo.sln</c>, searched up from the current folder, then from this program's; else the current folder.</summary>
     public static string FindRoot() =>
         FindUp(Directory.GetCurrentDirectory()) ?? FindUp(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
 
@@ -23,7 +23,7 @@ internal static class RepositoryLayout
         var candidates = folders.Select(folder => Path.Combine(artifacts, folder, project + ".dll")).ToList();
         return candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
-                $"{project} is not built (looked for {string.Join(", ", candidates)}). Run: dotnet build AskVideo.slnx");
+                $"{project} is not built (looked for {string.Join(", ", candidates)}). Run: dotnet build AskVideo.sln");
     }
 
     private static string? FindUp(string start)

@@ -42,11 +42,11 @@ internal static class Repository
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "AskVideo.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "AskVideo.sln")))
             {
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException("AskVideo.slnx not found above the benchmark binaries.");
+        throw new InvalidOperationException("AskVideo.sln not found above the benchmark binaries.");
     }
 }
