@@ -24,6 +24,7 @@ public static class ApplicationServices
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.Converters.Add(new StorableTextJsonConverter());
+            options.SerializerOptions.Converters.Add(new StorableTextJsonElementConverter());
         });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
