@@ -4,10 +4,12 @@ using System.Net.Sockets;
 namespace AskVideo.Tests.Infrastructure;
 
 /// <summary>
-/// A TCP link on loopback to a real server that can be severed the way a network partition severs
-/// it: connections stay open, what is sent is swallowed, and no answer ever comes back. A stopped
-/// server, by contrast, closes its connections and lets the client fail fast; this is the case in
-/// which only the caller's own time bound ends the wait.
+/// A TCP link on loopback to a real server that can fail in two ways. <see cref="Sever"/> is a
+/// network partition: connections stay open, what is sent is swallowed, and no answer ever comes
+/// back, the case in which only the caller's own time bound ends the wait. <see cref="GoDown"/> is
+/// the server going away, as a stopped or restarting one does: every connection is closed and new
+/// ones are closed at once, until <see cref="ComeBack"/>. The server itself, shared by other tests,
+/// is never touched.
 /// </summary>
 public sealed class SeveredLink : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ public sealed class SeveredLink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _connections = [];
     private volatile bool _severed;
+    private volatile bool _down;
 
     private SeveredLink(int targetPort)
     {
@@ -31,6 +34,23 @@ public sealed class SeveredLink : IAsyncDisposable
     /// <summary>From now on nothing passes in either direction, and nothing is closed.</summary>
     public void Sever() => _severed = true;
 
+    /// <summary>Closes every connection, and closes new ones as soon as they are made.</summary>
+    public void GoDown()
+    {
+        _down = true;
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+            _connections.Clear();
+        }
+    }
+
+    /// <summary>New connections reach the server again.</summary>
+    public void ComeBack() => _down = false;
+
     private async Task AcceptAsync()
     {
         try
@@ -38,6 +58,11 @@ public sealed class SeveredLink : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                if (_down)
+                {
+                    client.Dispose();
+                    continue;
+                }
                 var server = new TcpClient();
                 await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
                 lock (_connections)
