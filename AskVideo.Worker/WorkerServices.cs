@@ -31,6 +31,7 @@ public static class WorkerServices
         services.AddSingleton<TranscriptionPipeline>();
 
         services.AddSingleton<JobStore>();
+        services.AddSingleton<DatabaseGate>();
         services.AddSingleton<JobStreamClient>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService<JobConsumer>();

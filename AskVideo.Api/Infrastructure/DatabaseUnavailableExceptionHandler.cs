@@ -1,4 +1,5 @@
 using System.Globalization;
+using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -18,7 +19,7 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsUnavailable(exception))
+        if (!DatabaseFailures.IsUnavailable(exception))
         {
             return false;
         }
@@ -39,24 +40,6 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
             },
             Exception = exception,
         });
-    }
-
-    /// <summary>A failure to reach the server, as opposed to a query the server refused.</summary>
-    public static bool IsUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                // Class 08: connection exceptions; 57P01-03: shutting down or starting up; 53300: too many connections.
-                case PostgresException postgres:
-                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || postgres.SqlState is "57P01" or "57P02" or "57P03" or "53300";
-                case NpgsqlException npgsql when npgsql.IsTransient:
-                    return true;
-            }
-        }
-        return false;
     }
 
     [LoggerMessage(LogLevel.Warning, "PostgreSQL is unavailable; answered 503: {Reason}")]

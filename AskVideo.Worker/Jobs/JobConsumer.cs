@@ -15,6 +15,7 @@ public sealed partial class JobConsumer(
     JobStreamClient stream,
     JobStore jobs,
     JobRunner runner,
+    DatabaseGate database,
     IOptions<WorkerOptions> options,
     IOptions<HostOptions> hostOptions,
     TimeProvider time,
@@ -60,7 +61,9 @@ public sealed partial class JobConsumer(
                     subscribed = true;
                 }
 
-                var free = Options.Concurrency - _running.Count;
+                // While PostgreSQL is down, entries stay in the stream for later rather than piling
+                // up here; the run that found it down resumes by itself.
+                var free = database.IsOpen ? Options.Concurrency - _running.Count : 0;
                 if (free > 0 && time.GetUtcNow() >= nextClaim)
                 {
                     nextClaim = time.GetUtcNow() + Options.ClaimIdleTime / 2;
