@@ -59,6 +59,7 @@ public sealed class RedisPartitionApiFactory(TestServices services) : ApiFactory
     {
         ["ConnectionStrings:redis"] = $"127.0.0.1:{RedisLink.Port.ToString(CultureInfo.InvariantCulture)},connectTimeout=5000,asyncTimeout=600000,syncTimeout=600000",
         ["Worker:PublishGracePeriod"] = "00:00:01",
+        ["Worker:PublishTimeout"] = "00:00:00.250",
     };
 
     public override async ValueTask InitializeAsync()
