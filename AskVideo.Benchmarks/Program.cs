@@ -1,14 +1,24 @@
 using AskVideo.Benchmarks;
+using AskVideo.Benchmarks.Quality;
 
-// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media] [retrieval] [first-token]   (default: all)
+// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media] [retrieval] [first-token]
+//        [quality [--embeddings] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
 var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media", "retrieval", "first-token"];
 var media = new BenchMedia(Path.Combine(root, ".test-data", "bench-media"));
 
-foreach (var scenario in scenarios)
+for (var i = 0; i < scenarios.Length; i++)
 {
-    Console.WriteLine($"== {scenario}");
+    var scenario = scenarios[i];
+    // A scenario's options are the arguments after it that start with "--", with their values.
+    var options = new List<string>();
+    while (i + 1 < scenarios.Length && (scenarios[i + 1].StartsWith("--", StringComparison.Ordinal)
+        || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence")))
+    {
+        options.Add(scenarios[++i]);
+    }
+    Console.WriteLine($"== {string.Join(' ', [scenario, .. options])}");
     switch (scenario)
     {
         case "upload":
@@ -29,8 +39,11 @@ foreach (var scenario in scenarios)
         case "first-token":
             await FirstTokenBenchmark.RunAsync(root);
             break;
+        case "quality":
+            await QualityBenchmark.RunAsync(root, options);
+            break;
         default:
-            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline, media, retrieval or first-token");
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline, media, retrieval, first-token or quality");
             return 2;
     }
 }

@@ -11,8 +11,8 @@ namespace AskVideo.Worker;
 public static class WorkerServices
 {
     /// <summary>
-    /// The job consumer, the outbox relay, the pipeline, the speech-to-text and embedding engines,
-    /// and the embedding refresher.
+    /// The job consumer, the outbox relay, the pipelines (transcription, and re-indexing after a
+    /// transcript edit), the speech-to-text and embedding engines, and the embedding refresher.
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
@@ -29,6 +29,10 @@ public static class WorkerServices
         services.AddSingleton<PieceTranscriber>();
         services.AddSingleton<TranscriptStore>();
         services.AddSingleton<TranscriptionPipeline>();
+        // The only place scenes are built and embedded: the pipeline's index stage, index jobs and the refresher.
+        services.AddOptions<IndexingOptions>().BindConfiguration(IndexingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SceneIndexer>();
+        services.AddSingleton<ReindexPipeline>();
 
         services.AddSingleton<JobStore>();
         services.AddSingleton<DatabaseGate>();

@@ -17,9 +17,18 @@ using Telemetry = AskVideo.ServiceDefaults.Telemetry;
 
 namespace AskVideo.Api.Chat;
 
+/// <summary>A retrieved passage as a model reads it: its video and times, and its moments numbered for citing.</summary>
+public sealed record NumberedPassage(int VideoId, string Title, double Start, double End, IReadOnlyList<ChatCitation> Moments);
+
 /// <summary>What retrieval found for a question, before any answer is written.</summary>
-/// <param name="FixedAnswer">An answer that needs no model: nothing is indexed yet, or nothing matched.</param>
-public sealed record Retrieved(string Question, string SearchQuery, IReadOnlyList<ChatCitation> Passages, string? FixedAnswer);
+/// <param name="Passages">What a model reads: every retrieved passage, its moments numbered from 1 across passages.</param>
+/// <param name="Best">What an extractive answer quotes: the best moment of each passage that holds enough evidence, numbered from 1.</param>
+/// <param name="FixedAnswer">An answer that needs no model: nothing is indexed yet, or the videos do not cover the question.</param>
+public sealed record Retrieved(
+    string Question, string SearchQuery, IReadOnlyList<NumberedPassage> Passages, IReadOnlyList<ChatCitation> Best, string? FixedAnswer)
+{
+    public IEnumerable<ChatCitation> Moments => Passages.SelectMany(p => p.Moments);
+}
 
 /// <summary>The chat model failed; the exchange is neither stored nor counted.</summary>
 public sealed class ChatModelException(string message, Exception inner) : Exception(message, inner);
@@ -48,24 +57,47 @@ public sealed class ChatAnswers(
             .AnyAsync(m => m.GroupId == caller.GroupId && m.Video.Status == VideoStatus.Completed, cancellationToken);
         if (!indexed)
         {
-            return new Retrieved(question, question, [], NothingIndexed);
+            return new Retrieved(question, question, [], [], NothingIndexed);
         }
         var earlier = request.Earlier(Settings.HistoryMessages);
         var query = earlier.Count > 0 && _model is not null ? await RewriteAsync(earlier, question, cancellationToken) : question;
         var passages = await search.SearchAsync(caller.GroupId, query, Settings.TopK, cancellationToken);
-        IReadOnlyList<ChatCitation> numbered = [.. passages.Select((p, i) => new ChatCitation(
-            i + 1, p.VideoId, p.Title, p.Start, p.End, p.Text, $"{urls.For(p.VideoId)}#t={Seconds(p.Start)}"))];
-        return new Retrieved(question, query, numbered, numbered.Count == 0 ? NotCovered : null);
+
+        // Weak evidence everywhere: the videos do not cover the question, and no model is asked.
+        var threshold = SearchText.HasCjk(query) ? Settings.MinEvidenceCjk : Settings.MinEvidence;
+        bool Covers(Passage passage) => passage.Moment.Evidence >= threshold || passage.Similarity >= Settings.MinSimilarity;
+        var covered = passages.Where(Covers).ToList();
+        Activity.Current?.SetTag("askvideo.chat.covered", covered.Count > 0);
+        if (covered.Count == 0)
+        {
+            return new Retrieved(question, query, [], [], NotCovered);
+        }
+        // Once the question is covered, weaker moments that still hold some of it are cited after the
+        // best, each ranked as its passage less what it holds less than the passage's best moment.
+        IReadOnlyList<ChatCitation> best = [.. passages
+            .SelectMany(p => p.Found.Where(m => m.Evidence >= threshold / 2 || (m == p.Moment && Covers(p)))
+                .Select(m => (Passage: p, Moment: m, Rank: p.Rank - (p.Moment.Evidence - m.Evidence))))
+            .OrderByDescending(x => x.Rank)
+            .Take(Settings.TopK)
+            .Select((x, i) => Citation(i + 1, x.Passage, x.Moment))];
+        var n = 0;
+        IReadOnlyList<NumberedPassage> numbered = [.. passages.Select(p => new NumberedPassage(
+            p.VideoId, p.Title, p.Start, p.End, [.. p.Moments.Select(m => Citation(++n, p, m))]))];
+        return new Retrieved(question, query, numbered, best, null);
     }
+
+    private ChatCitation Citation(int n, Passage passage, Moment moment) => new(
+        n, passage.VideoId, passage.Title, moment.Start, moment.End, moment.Text,
+        $"{urls.For(passage.VideoId)}#t={Seconds(moment.Start)}", passage.Start, passage.End);
 
     /// <summary>The whole answer at once.</summary>
     public async Task<ChatResponse> AnswerAsync(ChatCaller caller, ChatRequest request, Retrieved retrieved, CancellationToken cancellationToken)
     {
         if (retrieved.FixedAnswer is not null || _model is null)
         {
-            var content = retrieved.FixedAnswer ?? Extractive(retrieved.Passages);
-            var logId = await SaveAsync(caller, retrieved, content, retrieved.Passages, ChatModes.Extractive, null, cancellationToken);
-            return new ChatResponse(ChatRoles.Assistant, content, retrieved.Passages, logId, ChatModes.Extractive);
+            var (content, quoted) = retrieved.FixedAnswer is { } fixedAnswer ? (fixedAnswer, []) : Extractive(retrieved.Best);
+            var logId = await SaveAsync(caller, retrieved, content, quoted, ChatModes.Extractive, null, cancellationToken);
+            return new ChatResponse(ChatRoles.Assistant, content, quoted, logId, ChatModes.Extractive);
         }
 
         Microsoft.Extensions.AI.ChatResponse response;
@@ -77,7 +109,7 @@ public sealed class ChatAnswers(
         {
             throw new ChatModelException(ModelFailureMessage(ex), ex);
         }
-        var markers = new CitationMarkers(retrieved.Passages.Count);
+        var markers = new CitationMarkers(retrieved.Moments.Count());
         var answer = markers.Clean(response.Text).Trim();
         var cited = Cited(retrieved, markers);
         var id = await SaveAsync(caller, retrieved, answer, cited, ChatModes.Llm, response, cancellationToken);
@@ -93,19 +125,19 @@ public sealed class ChatAnswers(
     {
         if (retrieved.FixedAnswer is not null || _model is null)
         {
-            var content = retrieved.FixedAnswer ?? Extractive(retrieved.Passages);
+            var (content, quoted) = retrieved.FixedAnswer is { } fixedAnswer ? (fixedAnswer, []) : Extractive(retrieved.Best);
             // One event per paragraph, so a client renders the extractive answer the way it renders a model's.
             foreach (var paragraph in Paragraphs(content))
             {
                 yield return Delta(paragraph);
             }
-            var logId = await SaveAsync(caller, retrieved, content, retrieved.Passages, ChatModes.Extractive, null, cancellationToken);
-            yield return Citations(retrieved.Passages);
+            var logId = await SaveAsync(caller, retrieved, content, quoted, ChatModes.Extractive, null, cancellationToken);
+            yield return Citations(quoted);
             yield return Done(logId, ChatModes.Extractive);
             yield break;
         }
 
-        var markers = new CitationMarkers(retrieved.Passages.Count);
+        var markers = new CitationMarkers(retrieved.Moments.Count());
         var answer = new StringBuilder();
         var updates = new List<ChatResponseUpdate>();
         await using var stream = _model.GetStreamingResponseAsync(Conversation(request, retrieved), ModelOptions(), cancellationToken)
@@ -180,7 +212,7 @@ public sealed class ChatAnswers(
     private AiChatOptions ModelOptions() => new() { MaxOutputTokens = Settings.MaxOutputTokens, Temperature = Settings.Temperature };
 
     private static IReadOnlyList<ChatCitation> Cited(Retrieved retrieved, CitationMarkers markers) =>
-        [.. retrieved.Passages.Where(p => markers.Cited.Contains(p.N))];
+        [.. retrieved.Moments.Where(m => markers.Cited.Contains(m.N))];
 
     /// <summary>Stores the exchange and counts the answer against the owner's month, in one transaction.</summary>
     private async Task<long> SaveAsync(
@@ -229,16 +261,9 @@ public sealed class ChatAnswers(
         _ => "The chat model could not be reached. Try again shortly.",
     };
 
-    /// <summary>The passages as a person reads them: quote, number, video and time span.</summary>
-    private static string Extractive(IReadOnlyList<ChatCitation> citations)
-    {
-        var text = new StringBuilder("Here is what the videos say about this:");
-        foreach (var c in citations)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n\n\"{c.Quote}\" [{c.N}]\n— {c.Title}, {ChatApi.Clock(c.Start)}–{ChatApi.Clock(c.End)}");
-        }
-        return text.ToString();
-    }
+    /// <summary>The extractive answer and the moments it cites (see <see cref="ExtractiveAnswer"/>).</summary>
+    private (string Content, IReadOnlyList<ChatCitation> Cited) Extractive(IReadOnlyList<ChatCitation> best) =>
+        ExtractiveAnswer.Write(best, Settings.MaxExtractiveChars);
 
     private static IEnumerable<string> Paragraphs(string content)
     {

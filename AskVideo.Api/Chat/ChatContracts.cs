@@ -67,8 +67,14 @@ public static class ChatModes
     public const string Llm = "llm";
 }
 
-/// <summary>A passage the answer cites; <see cref="MediaUrl"/> plays the video from <see cref="Start"/>.</summary>
-public sealed record ChatCitation(int N, int VideoId, string Title, double Start, double End, string Quote, string? MediaUrl);
+/// <summary>
+/// A moment the answer cites: the few seconds of one video (<see cref="Start"/> to <see cref="End"/>)
+/// where <see cref="Quote"/> is said; <see cref="MediaUrl"/> plays the video from <see cref="Start"/>.
+/// <see cref="PassageStart"/> and <see cref="PassageEnd"/> give the passage around it, for context.
+/// </summary>
+public sealed record ChatCitation(
+    int N, int VideoId, string Title, double Start, double End, string Quote, string? MediaUrl,
+    double? PassageStart = null, double? PassageEnd = null);
 
 public sealed record ChatResponse(string Role, string Content, IReadOnlyList<ChatCitation> Citations, long ChatLogId, string Mode);
 

@@ -20,6 +20,33 @@ public sealed class ChatOptions
     [Range(1, 100)]
     public int TopK { get; set; } = 8;
 
+    /// <summary>
+    /// The share (0 to 1) of the question's weighted words that the best moment must hold for the
+    /// videos to count as covering the question. Below it, and with no passage similar enough by
+    /// embedding, the answer is "not covered" with no citations, and no model is asked.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEvidence { get; set; } = 0.2;
+
+    /// <summary>
+    /// <see cref="MinEvidence"/> for questions in Chinese or Japanese, which are matched by
+    /// character pairs: a word of several characters gives several pairs that match together,
+    /// so their evidence runs higher than that of whole words.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEvidenceCjk { get; set; } = 0.35;
+
+    /// <summary>
+    /// The cosine similarity to the question that lets a passage found by embeddings count as
+    /// evidence, whatever words it shares. Depends on the model: calibrate it on your own questions.
+    /// </summary>
+    [Range(-1.0, 1.0)]
+    public double MinSimilarity { get; set; } = 0.25;
+
+    /// <summary>Most characters of an extractive answer: the quoted moments and the list of further ones.</summary>
+    [Range(100, 10_000)]
+    public int MaxExtractiveChars { get; set; } = 600;
+
     /// <summary>How many earlier messages of the conversation the model sees (and the follow-up rewrite reads).</summary>
     [Range(0, 100)]
     public int HistoryMessages { get; set; } = 6;

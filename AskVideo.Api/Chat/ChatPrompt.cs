@@ -9,25 +9,29 @@ namespace AskVideo.Api.Chat;
 public static class ChatPrompt
 {
     private const string Rules = """
-        You answer questions about a group of videos. Use only the numbered passages below, which are
-        parts of the videos' transcripts, each with the video's title and the time it covers.
+        You answer questions about a group of videos. Use only the passages below, which are parts of
+        the videos' transcripts. Each passage is cut into numbered moments, each with the time it is said.
 
         Rules:
         - Use only what the passages say. If they do not cover the question, say so plainly and do not guess.
-        - Put the passage number in square brackets right after each claim it supports, like this [2].
-        - Use only the numbers of the passages listed below. Never invent a passage number.
+        - Put the number of the moment that supports each claim in square brackets right after the claim, like this [2].
+        - Use only the numbers of the moments listed below. Never invent a number.
         - Answer in the language of the question.
         - Be concise.
         """;
 
-    /// <summary>The system message: the rules, then each passage as <c>[n] text</c> under its title and times.</summary>
-    public static string System(IReadOnlyList<ChatCitation> passages)
+    /// <summary>The system message: the rules, then each passage under its title and times, its moments as <c>[n] (mm:ss–mm:ss) text</c>.</summary>
+    public static string System(IReadOnlyList<NumberedPassage> passages)
     {
         var prompt = new StringBuilder(Rules).Append("\n\nPassages:\n");
         foreach (var p in passages)
         {
             prompt.Append(CultureInfo.InvariantCulture,
-                $"\nFrom \"{OneLine(p.Title)}\", {ChatApi.Clock(p.Start)}–{ChatApi.Clock(p.End)}:\n[{p.N}] {OneLine(p.Quote)}\n");
+                $"\nFrom \"{OneLine(p.Title)}\", {ChatApi.Clock(p.Start)}–{ChatApi.Clock(p.End)}:\n");
+            foreach (var m in p.Moments)
+            {
+                prompt.Append(CultureInfo.InvariantCulture, $"[{m.N}] ({ChatApi.Clock(m.Start)}–{ChatApi.Clock(m.End)}) {OneLine(m.Quote)}\n");
+            }
         }
         return prompt.ToString();
     }

@@ -1,5 +1,5 @@
 using AskVideo.Core.Data;
-using AskVideo.Core.Search;
+using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,8 +12,6 @@ public enum TranscriptEditOutcome
     /// <summary>The video is not completed: it has no transcript to edit, or a new one is on its way.</summary>
     NotReady,
     UnknownIndexes,
-    /// <summary>The transcript kept changing under the edit.</summary>
-    Conflict,
 }
 
 public sealed record TranscriptEditResult(TranscriptEditOutcome Outcome, IReadOnlyList<int> UnknownIndexes)
@@ -22,95 +20,58 @@ public sealed record TranscriptEditResult(TranscriptEditOutcome Outcome, IReadOn
 }
 
 /// <summary>
-/// Applies edited segment texts and re-indexes the transcript. The scenes are built (and embedded,
-/// a network call) from a snapshot of the transcript before any transaction opens; then ONE
-/// transaction writes the segments, the video's text and its scenes, on condition that the video
-/// is still completed and unchanged since the snapshot (its <c>UpdatedAt</c>). If something else
-/// changed it meanwhile (another edit, a new transcript), the edit is made again on the new
-/// snapshot. When the embedding service fails, the scenes are stored without embeddings so the
-/// edit is not lost; the Worker's refresher embeds them later.
+/// Applies edited segment texts and queues the transcript's re-indexing. ONE transaction locks the
+/// video row (as every writer of segments does), checks that the video is completed, writes the
+/// segments and the video's text, shows stage <c>index</c>, and adds an index job (the outbox);
+/// the job is published after commit. No scene is built here: the Worker's index job reads the
+/// segments as they are when it runs and replaces the scenes, so the video stays completed and
+/// searchable with its old scenes until then, and of two quick edits the later text wins.
 /// </summary>
-public sealed partial class TranscriptEdits(AppDbContext db, SceneIndexer indexer, TimeProvider clock, ILogger<TranscriptEdits> logger)
+public sealed class TranscriptEdits(AppDbContext db, VideoJobs jobs, TimeProvider clock)
 {
-    private const int Attempts = 3;
-
     public async Task<TranscriptEditResult> ApplyAsync(int ownerId, int videoId, IReadOnlyList<SegmentEdit> edits, CancellationToken cancellationToken)
     {
         var texts = edits.ToDictionary(e => e.Index!.Value, e => e.Text!.Trim());
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        var now = clock.GetUtcNow();
+        Job job;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var video = await db.Videos.AsNoTracking().OwnedBy(ownerId).Include(v => v.Segments)
-                .SingleOrDefaultAsync(v => v.Id == videoId, cancellationToken);
-            if (video is null)
+            var videos = db.Videos.OwnedBy(ownerId).Where(v => v.Id == videoId);
+            // Locks the row: segments cannot change under the edit, and nothing is written unless
+            // the whole edit is valid (the transaction is rolled back otherwise).
+            var locked = await videos.Where(v => v.Status == VideoStatus.Completed)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(v => v.ProgressStage, VideoStages.Index)
+                    .SetProperty(v => v.ProgressPercent, VideoStages.IndexQueuedPercent)
+                    .SetProperty(v => v.ErrorMessage, (string?)null)
+                    .SetProperty(v => v.UpdatedAt, now), cancellationToken);
+            if (locked == 0)
             {
-                return TranscriptEditResult.Of(TranscriptEditOutcome.NotFound);
+                return TranscriptEditResult.Of(await videos.AnyAsync(cancellationToken)
+                    ? TranscriptEditOutcome.NotReady
+                    : TranscriptEditOutcome.NotFound);
             }
-            if (video.Status != VideoStatus.Completed)
-            {
-                return TranscriptEditResult.Of(TranscriptEditOutcome.NotReady);
-            }
-            var segments = video.Segments.OrderBy(s => s.Index).ToList();
+
+            var segments = await db.TranscriptSegments.AsNoTracking().Where(s => s.VideoId == videoId)
+                .OrderBy(s => s.Index).Select(s => new { s.Index, s.Text }).ToListAsync(cancellationToken);
             var known = segments.Select(s => s.Index).ToHashSet();
             if (texts.Keys.Where(i => !known.Contains(i)).Order().ToList() is { Count: > 0 } unknown)
             {
                 return new TranscriptEditResult(TranscriptEditOutcome.UnknownIndexes, unknown);
             }
 
-            var edited = segments.Select(s => new TimedText(s.Start, s.End, texts.GetValueOrDefault(s.Index, s.Text))).ToList();
-            var scenes = await IndexAsync(videoId, edited, video.Language, cancellationToken);
-            if (await SaveAsync(video, texts, edited, scenes, cancellationToken))
+            foreach (var (index, newText) in texts)
             {
-                return TranscriptEditResult.Of(TranscriptEditOutcome.Saved);
+                await db.TranscriptSegments.Where(s => s.VideoId == videoId && s.Index == index)
+                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.Text, newText), cancellationToken);
             }
+            var text = string.Join(' ', segments.Select(s => texts.GetValueOrDefault(s.Index, s.Text)));
+            await videos.ExecuteUpdateAsync(set => set.SetProperty(v => v.TranscriptText, text), cancellationToken);
+            job = jobs.Add(videoId, JobKind.Index);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        return TranscriptEditResult.Of(TranscriptEditOutcome.Conflict);
+        await jobs.PublishAsync(job);
+        return TranscriptEditResult.Of(TranscriptEditOutcome.Saved);
     }
-
-    private async Task<IReadOnlyList<Scene>> IndexAsync(int videoId, IReadOnlyList<TimedText> segments, string? language,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await indexer.IndexAsync(videoId, segments, language, cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogEmbeddingFailed(ex, videoId);
-            return SceneIndexer.Build(videoId, segments, language);
-        }
-    }
-
-    /// <summary>False when the video changed since <paramref name="snapshot"/> was read; nothing is written then.</summary>
-    private async Task<bool> SaveAsync(Video snapshot, Dictionary<int, string> texts, IReadOnlyList<TimedText> edited,
-        IReadOnlyList<Scene> scenes, CancellationToken cancellationToken)
-    {
-        var (videoId, seen) = (snapshot.Id, snapshot.UpdatedAt);
-        var text = string.Join(' ', edited.Select(s => s.Text));
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Locks the video row, as the Worker's store does, so transcript writes follow one another.
-        var claimed = await db.Videos
-            .Where(v => v.Id == videoId && v.OwnerId == snapshot.OwnerId && v.Status == VideoStatus.Completed && v.UpdatedAt == seen)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(v => v.TranscriptText, text)
-                .SetProperty(v => v.UpdatedAt, now), cancellationToken);
-        if (claimed == 0)
-        {
-            return false;
-        }
-        foreach (var (index, newText) in texts)
-        {
-            await db.TranscriptSegments.Where(s => s.VideoId == videoId && s.Index == index)
-                .ExecuteUpdateAsync(set => set.SetProperty(s => s.Text, newText), cancellationToken);
-        }
-        await db.Scenes.Where(s => s.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
-        db.Scenes.AddRange(scenes);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    [LoggerMessage(LogLevel.Warning,
-        "The edited transcript of video {VideoId} could not be embedded; its scenes are stored without embeddings until the refresher embeds them")]
-    private partial void LogEmbeddingFailed(Exception exception, int videoId);
 }

@@ -34,6 +34,19 @@ public sealed record SegmentResponse(int Index, double Start, double End, string
 
 public sealed record TranscriptResponse(string Text, string? Language, IReadOnlyList<SegmentResponse> Segments);
 
+/// <summary>
+/// 202 to PATCH /api/videos/{id}/transcript/: the transcript as now stored, and <c>index_status</c>
+/// <c>pending</c> until the Worker has indexed the new text (chat searches the previous text until
+/// then; the video's events show stage <c>index</c>, then <c>completed</c>).
+/// </summary>
+public sealed record TranscriptEditResponse(string Text, string? Language, IReadOnlyList<SegmentResponse> Segments, string IndexStatus)
+{
+    public const string Pending = "pending";
+
+    public static TranscriptEditResponse Queued(TranscriptResponse transcript) =>
+        new(transcript.Text, transcript.Language, transcript.Segments, Pending);
+}
+
 public sealed record VideoListResponse(int Count, string? Next, string? Previous, IReadOnlyList<VideoResponse> Results);
 
 /// <summary>One Server-Sent Event of GET /api/videos/{id}/events/.</summary>
@@ -130,7 +143,12 @@ public static class VideoRules
     public static VideoStatus? ParseStatus(string name) =>
         Enum.GetValues<VideoStatus>().Select(s => (VideoStatus?)s).FirstOrDefault(s => Name(s!.Value) == name);
 
-    public static bool IsTerminal(VideoStatus status) => status is VideoStatus.Completed or VideoStatus.Error;
+    /// <summary>
+    /// Nothing more will happen to the video on its own: it is in error, or completed with no
+    /// re-index pending (a completed video at stage <c>index</c> is still being re-indexed).
+    /// </summary>
+    public static bool IsTerminal(VideoStatus status, string? stage) =>
+        status is VideoStatus.Error || (status is VideoStatus.Completed && stage != VideoStages.Index);
 
     public static VideoResponse ToResponse(this Video video, MediaUrls urls) => new(
         video.Id,

@@ -7,8 +7,9 @@ namespace AskVideo.Api.Videos;
 
 /// <summary>
 /// The status and progress of one video as a stream of changes: the current state at once, then
-/// every change seen by polling the row, ending after a terminal status (or when the video is
-/// deleted, or the client leaves).
+/// every change seen by polling the row, ending after a terminal state (or when the video is
+/// deleted, or the client leaves). A completed video that is being re-indexed after a transcript
+/// edit is followed until its new scenes are stored.
 /// </summary>
 public static class VideoEvents
 {
@@ -19,14 +20,14 @@ public static class VideoEvents
         AppDbContext db, int videoId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         VideoStatusEvent? last = null;
-        while (await ReadAsync(db, videoId, cancellationToken) is (var status, { } current))
+        while (await ReadAsync(db, videoId, cancellationToken) is (var status, var stage, { } current))
         {
             if (current != last)
             {
                 yield return current;
                 last = current;
             }
-            if (VideoRules.IsTerminal(status))
+            if (VideoRules.IsTerminal(status, stage))
             {
                 yield break;
             }
@@ -35,7 +36,7 @@ public static class VideoEvents
     }
 
     /// <summary>Null when the video is gone or the client has left.</summary>
-    private static async Task<(VideoStatus Status, VideoStatusEvent Event)?> ReadAsync(AppDbContext db, int videoId, CancellationToken cancellationToken)
+    private static async Task<(VideoStatus Status, string? Stage, VideoStatusEvent Event)?> ReadAsync(AppDbContext db, int videoId, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -49,7 +50,7 @@ public static class VideoEvents
                 .SingleOrDefaultAsync(cancellationToken);
             return row is null
                 ? null
-                : (row.Status, new VideoStatusEvent(VideoRules.Name(row.Status), new ProgressResponse(row.ProgressStage, row.ProgressPercent), row.ErrorMessage));
+                : (row.Status, row.ProgressStage, new VideoStatusEvent(VideoRules.Name(row.Status), new ProgressResponse(row.ProgressStage, row.ProgressPercent), row.ErrorMessage));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

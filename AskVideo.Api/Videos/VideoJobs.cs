@@ -15,12 +15,13 @@ public sealed class VideoJobs(
     AppDbContext db, JobPublisher publisher, IOptions<VideoJobOptions> options, TimeProvider clock, ILogger<VideoJobs> logger)
 {
     /// <summary>Adds the job to the context; the caller saves it inside its transaction.</summary>
-    public Job Add(int videoId)
+    public Job Add(int videoId, JobKind kind = JobKind.Transcribe)
     {
         var now = clock.GetUtcNow();
         var job = new Job
         {
             VideoId = videoId,
+            Kind = kind,
             Status = JobStatus.Pending,
             MaxAttempts = options.Value.MaxAttempts,
             NotBefore = now + options.Value.PublishGracePeriod,

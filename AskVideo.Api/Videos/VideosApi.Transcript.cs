@@ -47,11 +47,14 @@ public static partial class VideosApi
 
     /// <summary>
     /// PATCH /api/videos/{id}/transcript/ with <c>{"segments": [{"index": 3, "text": "..."}]}</c>:
-    /// stores the new texts and re-indexes the transcript (scenes, full-text, embeddings), all in one
-    /// transaction. 200 with the transcript as GET returns it; 409 while the video is not completed;
-    /// 400 naming the fields, or the indexes the transcript does not have, and then nothing changes.
+    /// stores the new texts and queues the transcript's re-indexing (scenes, full-text, embeddings)
+    /// in one transaction. 202 with the transcript as GET now returns it and <c>index_status</c>
+    /// <c>pending</c>, Location the video (whose progress, and events, show stage <c>index</c>
+    /// until the Worker has stored the new scenes; chat searches the previous text until then);
+    /// 409 while the video is not completed; 400 naming the fields, or the indexes the transcript
+    /// does not have, and then nothing changes.
     /// </summary>
-    internal static async Task<Results<Ok<TranscriptResponse>, ValidationProblem, ProblemHttpResult>> EditTranscript(
+    internal static async Task<Results<Accepted<TranscriptEditResponse>, ValidationProblem, ProblemHttpResult>> EditTranscript(
         int id, EditTranscriptRequest request, ClaimsPrincipal principal, AppDbContext db, TranscriptEdits edits,
         IOptions<TranscriptEditOptions> options, CancellationToken cancellationToken)
     {
@@ -81,20 +84,20 @@ public static partial class VideosApi
                         ["segments"] = [$"The transcript has no segment with index {EditTranscriptRequest.IndexList(result.UnknownIndexes)}."],
                     },
                     title: "Some fields are not valid.", detail: "Nothing was changed.");
-            case TranscriptEditOutcome.Conflict:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The transcript changed meanwhile.",
-                    detail: "The transcript was changed by something else while this edit was saved. Read it again and retry.");
         }
 
         var video = await db.Videos.AsNoTracking().OwnedBy(ownerId).Include(v => v.Segments)
             .SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
-        return video?.ToTranscript() is { } transcript ? TypedResults.Ok(transcript) : VideoNotFound();
+        return video?.ToTranscript() is { } transcript
+            ? TypedResults.Accepted($"/api/videos/{id}/", TranscriptEditResponse.Queued(transcript))
+            : VideoNotFound(); // Deleted in the meantime.
     }
 
     /// <summary>
     /// GET /api/videos/{id}/events/: Server-Sent Events named <c>status</c> with
     /// <c>{status, progress {stage, percent}, error_message}</c>, first the current state, then each
-    /// change; the stream ends after <c>completed</c> or <c>error</c>.
+    /// change; the stream ends after <c>completed</c> (once no re-index is pending: a completed
+    /// video at stage <c>index</c> is followed until its new scenes are stored) or <c>error</c>.
     /// </summary>
     internal static async Task<Results<ServerSentEventsResult<VideoStatusEvent>, ProblemHttpResult>> Events(
         int id, ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using AskVideo.Core.Search;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +8,7 @@ namespace AskVideo.Core.AI;
 public static class AiSetup
 {
     /// <summary>
-    /// The <see cref="SceneEmbedder"/> (and the <see cref="SceneIndexer"/> built on it), backed by the OpenAI-compatible embeddings service of
+    /// The <see cref="SceneEmbedder"/>, backed by the OpenAI-compatible embeddings service of
     /// <c>ConnectionStrings:embeddings</c> when there is one (with OpenTelemetry spans and token
     /// metrics), disabled otherwise.
     /// </summary>
@@ -17,7 +16,6 @@ public static class AiSetup
     {
         services.AddOptions<EmbeddingOptions>().BindConfiguration(EmbeddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SceneEmbedder>();
-        services.AddSingleton<SceneIndexer>();
         if (AiConnection.FromConfiguration(configuration, EmbeddingOptions.ConnectionName, EmbeddingOptions.DefaultModel) is { } connection)
         {
             services.AddEmbeddingGenerator(sp => connection

@@ -25,8 +25,8 @@ public sealed class EmbeddingOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How often the Worker looks for scenes embedded by another model (or not at all) and embeds
-    /// them with the configured one.
+    /// How often the Worker looks for videos with scenes embedded by another model (or not at all)
+    /// and indexes them again with the configured one.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -91,6 +91,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         {
             job.ToTable("jobs");
             job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            job.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
             job.Property(j => j.LeaseOwner).HasMaxLength(200);
             job.Property(j => j.LastError).HasMaxLength(2000);
             job.Property(j => j.TraceParent).HasMaxLength(128);
@@ -125,6 +126,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<Scene>(scene =>
         {
             scene.ToTable("scenes");
+            scene.Property(s => s.Segments).HasColumnType("jsonb");
             scene.HasIndex(s => new { s.VideoId, s.Index }).IsUnique();
             scene.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
             scene.Property(s => s.Language).HasMaxLength(16);

@@ -11,6 +11,18 @@ public enum JobStatus
     Failed,
 }
 
+/// <summary>What a job does to its video.</summary>
+public enum JobKind
+{
+    /// <summary>The whole pipeline: probe, extract audio, transcribe, index, store.</summary>
+    Transcribe,
+    /// <summary>
+    /// Builds and embeds the scenes of the video's current segments again (after a transcript
+    /// edit); the video stays completed and searchable with its old scenes until the new ones are stored.
+    /// </summary>
+    Index,
+}
+
 /// <summary>
 /// A unit of background work. PostgreSQL holds the truth; the Redis stream only carries job ids.
 /// Written in the same transaction as the thing it works on (transactional outbox): a job with
@@ -20,6 +32,7 @@ public sealed class Job
 {
     public long Id { get; set; }
     public int VideoId { get; set; }
+    public JobKind Kind { get; set; } = JobKind.Transcribe;
     public JobStatus Status { get; set; } = JobStatus.Pending;
 
     public int Attempts { get; set; }

@@ -23,6 +23,13 @@ public sealed class Scene
     public double End { get; set; }
     public required string Text { get; set; }
 
+    /// <summary>
+    /// The timed segments the scene is made of, as JSON <c>[{"start":…,"end":…,"text":…}]</c>: what
+    /// citations point at (a moment is one or a few of them), kept with the scene so that its
+    /// moments always quote the text it was indexed from. Null for scenes stored before it existed.
+    /// </summary>
+    public string? Segments { get; set; }
+
     /// <summary>The transcript's ISO 639-1 language code; picks the full-text configuration.</summary>
     public string? Language { get; set; }
 
@@ -42,3 +49,9 @@ public sealed class Scene
     /// <summary>The model that made <see cref="Embedding"/>; a scene made by another model is embedded again.</summary>
     public string? EmbeddingModel { get; set; }
 }
+
+/// <summary>One timed segment of a scene, as <see cref="Scene.Segments"/> stores it.</summary>
+public sealed record SceneSegment(
+    [property: System.Text.Json.Serialization.JsonPropertyName("start")] double Start,
+    [property: System.Text.Json.Serialization.JsonPropertyName("end")] double End,
+    [property: System.Text.Json.Serialization.JsonPropertyName("text")] string Text);

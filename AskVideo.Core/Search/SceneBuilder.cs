@@ -5,6 +5,9 @@ namespace AskVideo.Core.Search;
 /// <summary>A timed piece of transcript given to <see cref="SceneBuilder"/>.</summary>
 public readonly record struct TimedText(double Start, double End, string Text);
 
+/// <summary>A scene <see cref="SceneBuilder"/> made: its time and text, and the timed segments (or pieces of one) it is made of.</summary>
+public sealed record BuiltScene(double Start, double End, string Text, IReadOnlyList<TimedText> Segments);
+
 /// <summary>
 /// Groups a video's ordered segments into scenes of at most <c>maxTokens</c> tokens. A span that is
 /// too long is split where the topic changes most: every segment is a vector (its embedding when a
@@ -24,7 +27,7 @@ public static class SceneBuilder
     public const int DefaultMaxTokens = 512;
 
     /// <summary>Scenes split on TF-IDF vectors of the segments.</summary>
-    public static IReadOnlyList<TimedText> Build(IEnumerable<TimedText> segments, int maxTokens = DefaultMaxTokens)
+    public static IReadOnlyList<BuiltScene> Build(IEnumerable<TimedText> segments, int maxTokens = DefaultMaxTokens)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
         var units = Units(segments.ToList(), maxTokens);
@@ -35,7 +38,7 @@ public static class SceneBuilder
     /// Scenes split on the given dense vectors, one per segment (embeddings), each normalised to
     /// unit length so that the criterion compares directions (cosine), not magnitudes.
     /// </summary>
-    public static IReadOnlyList<TimedText> Build(
+    public static IReadOnlyList<BuiltScene> Build(
         IReadOnlyList<TimedText> segments, IReadOnlyList<ReadOnlyMemory<float>> vectors, int maxTokens = DefaultMaxTokens)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
@@ -274,9 +277,9 @@ public static class SceneBuilder
         }
     }
 
-    private static List<TimedText> Split(List<Unit> units, Vectors vectors, int maxTokens)
+    private static List<BuiltScene> Split(List<Unit> units, Vectors vectors, int maxTokens)
     {
-        var scenes = new List<TimedText>();
+        var scenes = new List<BuiltScene>();
         Split(units, vectors, new Sums(vectors.Terms), 0, units.Count, maxTokens, scenes);
         return scenes;
     }
@@ -289,7 +292,7 @@ public static class SceneBuilder
         public bool[] Used { get; } = new bool[terms];
     }
 
-    private static void Split(List<Unit> units, Vectors vectors, Sums sums, int from, int to, int maxTokens, List<TimedText> scenes)
+    private static void Split(List<Unit> units, Vectors vectors, Sums sums, int from, int to, int maxTokens, List<BuiltScene> scenes)
     {
         var tokens = 0;
         for (var i = from; i < to; i++)
@@ -298,7 +301,12 @@ public static class SceneBuilder
         }
         if (tokens <= maxTokens || to - from == 1)
         {
-            scenes.Add(new TimedText(units[from].Start, units[to - 1].End, Text(units, from, to)));
+            var segments = new List<TimedText>(to - from);
+            for (var i = from; i < to; i++)
+            {
+                segments.Add(new TimedText(units[i].Start, units[i].End, Text(units, i, i + 1)));
+            }
+            scenes.Add(new BuiltScene(units[from].Start, units[to - 1].End, Text(units, from, to), segments));
             return;
         }
         var k = BestSplit(units, vectors, sums, from, to, tokens);

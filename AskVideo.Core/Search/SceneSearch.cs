@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using AskVideo.Core.AI;
-using AskVideo.Core.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Pgvector;
 
@@ -11,8 +10,21 @@ namespace AskVideo.Core.Search;
 /// <summary>A scene that matched the question, with its score in one ranking.</summary>
 public sealed record SceneHit(long Id, int VideoId, int Index, double Start, double End, string Text, string Title, double Rank);
 
-/// <summary>One or more adjacent scenes of one video, as the answer cites them.</summary>
-public sealed record Passage(int VideoId, string Title, double Start, double End, string Text, double Rank);
+/// <summary>
+/// One or more adjacent scenes of one video, as the model reads them, with the moments inside that
+/// best answer the question (what citations point at) and the passage cut into moments a model
+/// can cite.
+/// </summary>
+/// <param name="Found">The moments that best answer the question, best first; never empty.</param>
+/// <param name="Moments">The whole passage as consecutive moments, in time order.</param>
+/// <param name="Similarity">The cosine similarity of the question's embedding, when vector search found the passage.</param>
+public sealed record Passage(
+    int VideoId, string Title, double Start, double End, string Text, double Rank,
+    IReadOnlyList<Moment> Found, IReadOnlyList<Moment> Moments, double? Similarity = null)
+{
+    /// <summary>The moment that best answers the question.</summary>
+    public Moment Moment => Found[0];
+}
 
 /// <summary>How a search ranks scenes.</summary>
 public enum SearchMethod
@@ -24,17 +36,29 @@ public enum SearchMethod
 }
 
 /// <summary>
-/// Retrieval over the scenes of a group's completed videos. Full-text: any content word of the
-/// question may match (words joined with OR), each scene searched with its own language's
-/// configuration, ranked by <c>ts_rank_cd</c>. Vector: cosine distance to the question's embedding
-/// through the HNSW index, when an embedding model is configured. Both rankings are fused by
-/// reciprocal rank (RRF, k = 60), then the top k are spread across videos (at most half from one
-/// video) and adjacent scenes of one video merged into one passage.
+/// Retrieval over the scenes of a group's completed videos, ranked by the evidence of the best
+/// moment inside them. Each of the question's words (lexemes, in each language of the group)
+/// weighs its inverse document frequency over the group's scenes (<see cref="QueryTerms"/>).
+/// Candidates: scenes holding any of the rarer words or two of the common ones, ranked by the
+/// weight of the words they hold; with embeddings, also the nearest scenes by cosine distance
+/// (HNSW). Then every candidate's segments are read and the best window of at most
+/// <see cref="MomentOptions.MaxSeconds"/> found (<see cref="MomentFinder"/>): a scene ranks by the
+/// share of the question's weight its best moment holds, plus a smaller share for the scene as a
+/// whole (its topic), plus its vector similarity. A long scene no longer wins by length.
+/// The top k are spread across videos (at most half from one video), and adjacent scenes of one
+/// video merged into one passage; the passage's moment is its best scene's.
 /// </summary>
-public sealed class SceneSearch(AppDbContext db, NpgsqlDataSource dataSource, SceneEmbedder embedder, ILogger<SceneSearch> logger)
+public sealed class SceneSearch(
+    NpgsqlDataSource dataSource, SceneEmbedder embedder, IOptions<MomentOptions> moments, ILogger<SceneSearch> logger)
 {
     /// <summary>The RRF constant: damps the weight of the very first ranks.</summary>
     public const int RrfK = 60;
+
+    /// <summary>How much vector similarity counts beside the words' evidence.</summary>
+    public const double VectorWeight = 0.5;
+
+    /// <summary>Moments found in each scene: the best, and the best of the rest.</summary>
+    public const int MomentsPerScene = 2;
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(
         int groupId, string question, int topK, CancellationToken cancellationToken, SearchMethod method = SearchMethod.Hybrid)
@@ -42,21 +66,57 @@ public sealed class SceneSearch(AppDbContext db, NpgsqlDataSource dataSource, Sc
         using var activity = Telemetry.Source.StartActivity("retrieve");
         activity?.SetTag("askvideo.group_id", groupId);
         activity?.SetTag("askvideo.retrieval.method", method.ToString());
-        var candidates = topK * 4;
 
         // Both rankings run at once, each on its own connection.
         var semanticTask = method != SearchMethod.FullText && embedder.IsEnabled
-            ? SemanticAsync(groupId, question, candidates, cancellationToken)
+            ? SemanticAsync(groupId, question, topK * 2, cancellationToken)
             : Task.FromResult<IReadOnlyList<SceneHit>>([]);
-        IReadOnlyList<SceneHit> lexical = [];
-        if (method != SearchMethod.Vector)
-        {
-            lexical = await FullTextAsync(groupId, question, candidates, cancellationToken);
-        }
+        var terms = await QueryTerms.ReadAsync(dataSource, groupId, question, cancellationToken);
+        IReadOnlyList<SceneHit> lexical = method != SearchMethod.Vector
+            ? await FullTextAsync(groupId, terms, topK * 3, cancellationToken)
+            : [];
         var semantic = await semanticTask;
         activity?.SetTag("askvideo.retrieval.full_text_hits", lexical.Count);
         activity?.SetTag("askvideo.retrieval.vector_hits", semantic.Count);
-        return Spread(Fuse(lexical, semantic), topK);
+
+        var pool = lexical.Concat(semantic).DistinctBy(h => h.Id).ToList();
+        if (pool.Count == 0)
+        {
+            return [];
+        }
+        var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
+        var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
+        var scored = new List<(SceneHit Hit, IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)>(pool.Count);
+        using (Telemetry.Source.StartActivity("retrieve.moments"))
+        {
+            foreach (var hit in pool)
+            {
+                var (language, parts) = segments.GetValueOrDefault(hit.Id, ("", [new SegmentTerms(hit.Start, hit.End, hit.Text, [])]));
+                var weights = terms.WeightsFor(language);
+                var found = MomentFinder.Top(parts, weights, moments.Value, MomentsPerScene);
+                var scene = Evidence(parts, weights);
+                double? cosine = similarity.TryGetValue(hit.Id, out var c) ? c : null;
+                var rank = found[0].Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
+                scored.Add((hit with { Rank = rank }, found, MomentFinder.Partition(parts, weights, moments.Value), cosine));
+            }
+        }
+        var byId = scored.ToDictionary(s => s.Hit.Id);
+        var ranked = scored.OrderByDescending(s => s.Hit.Rank).ThenBy(s => s.Hit.Id).Select(s => s.Hit).ToList();
+        var passages = Spread(ranked, topK, run =>
+        {
+            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Evidence).Take(MomentsPerScene)];
+            return (found, [.. run.SelectMany(h => byId[h.Id].All)], run.Max(h => byId[h.Id].Similarity));
+        });
+        activity?.SetTag("askvideo.retrieval.best_evidence", passages.Count > 0 ? passages[0].Moment.Evidence : 0);
+        return passages;
+    }
+
+    private static double Evidence(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights)
+    {
+        var total = weights.Values.Sum();
+        return total > 0
+            ? segments.SelectMany(s => s.Terms).Distinct(StringComparer.Ordinal).Sum(t => weights.GetValueOrDefault(t)) / total
+            : 0;
     }
 
     private async Task<IReadOnlyList<SceneHit>> SemanticAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
@@ -76,66 +136,93 @@ public sealed class SceneSearch(AppDbContext db, NpgsqlDataSource dataSource, Sc
         return await VectorAsync(groupId, vector, embedder.Model!, limit, cancellationToken);
     }
 
-    /// <summary>
-    /// Scenes matching the content words of <paramref name="question"/>, best first (ranked by
-    /// <c>ts_rank_cd</c> over all of them). With three or more words, scenes that hold at least two
-    /// are found first: ranking every scene that holds one common word costs milliseconds per
-    /// thousand scenes and buries rare words. Scenes holding a single word are searched only when
-    /// none holds two.
-    /// </summary>
-    public async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
-    {
-        var text = SearchText.ForQuery(question);
-        var hits = await FullTextAsync(groupId, text, limit, atLeastTwoWords: true, cancellationToken);
-        // A scene holding one word, however often, would outrank scenes holding two: single words
-        // are searched only when no scene holds two (measured: hit@1 0.29 → 0.62, p99 24 → 9 ms).
-        return hits.Count > 0 ? hits : await FullTextAsync(groupId, text, limit, atLeastTwoWords: false, cancellationToken);
-    }
+    /// <summary>Scenes holding the words of <paramref name="question"/>, best first by the weight of the words they hold.</summary>
+    public async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, string question, int limit, CancellationToken cancellationToken) =>
+        await FullTextAsync(groupId, await QueryTerms.ReadAsync(dataSource, groupId, question, cancellationToken), limit, cancellationToken);
 
-    private async Task<IReadOnlyList<SceneHit>> FullTextAsync(
-        int groupId, string text, int limit, bool atLeastTwoWords, CancellationToken cancellationToken) =>
-        // One query per language present in the group: the question's words normalised by that
-        // language's configuration (stemmed, its stop words dropped). With 'simple' (no stemmer, no
-        // stop words) English stop words such as "the" are left out, or they would match every
-        // passage; a question made only of stop words keeps them. The lexemes, already normalised,
-        // are then combined under 'simple': any of them (the ranking), and every pair of the first
-        // ten (the filter, with three or more).
-        await db.Database.SqlQuery<SceneHit>($"""
-            WITH words AS (
-                SELECT array_agg(w) AS all_words,
-                       array_agg(w) FILTER (WHERE ts_lexize('english_stem', w) IS DISTINCT FROM ARRAY[]::text[]) AS content_words
-                FROM unnest(tsvector_to_array(to_tsvector('simple', {text}))) AS w
-            ), languages AS (
-                SELECT DISTINCT v."Language" AS language, askvideo_search_config(v."Language") AS config
-                FROM video_group_members AS m JOIN videos AS v ON v."Id" = m."VideoId"
-                WHERE m."GroupId" = {groupId} AND v."Status" = 'Completed'
-            ), lexemes AS (
-                SELECT l.language, ARRAY(
-                    SELECT DISTINCT x FROM unnest(CASE WHEN l.config = 'simple'::regconfig
-                        THEN coalesce(w.content_words, w.all_words) ELSE w.all_words END) AS word,
-                    LATERAL unnest(tsvector_to_array(to_tsvector(l.config, word))) AS x) AS lexemes
-                FROM languages AS l, words AS w
-            ), queries AS MATERIALIZED (
-                SELECT x.language,
-                       to_tsquery('simple', coalesce(array_to_string(ARRAY(SELECT quote_literal(e) FROM unnest(x.lexemes) AS e), ' | '), '')) AS any_word,
-                       CASE WHEN {atLeastTwoWords} AND cardinality(x.lexemes) >= 3
-                           THEN to_tsquery('simple', (SELECT string_agg(format('(%s & %s)', quote_literal(a.e), quote_literal(b.e)), ' | ')
-                                FROM unnest(x.lexemes[1:10]) WITH ORDINALITY AS a(e, i)
-                                JOIN unnest(x.lexemes[1:10]) WITH ORDINALITY AS b(e, j) ON a.i < b.j))
-                           ELSE to_tsquery('simple', coalesce(array_to_string(ARRAY(SELECT quote_literal(e) FROM unnest(x.lexemes) AS e), ' | '), ''))
-                       END AS two_words
-                FROM lexemes AS x
+    /// <summary>
+    /// Scenes holding any of the question's rarer words, or two of its common ones (a common word
+    /// alone would match most scenes and cost a scan of them), ranked by the summed weight of the
+    /// words each holds.
+    /// </summary>
+    private async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, QueryTerms terms, int limit, CancellationToken cancellationToken)
+    {
+        var filters = terms.Filters();
+        if (filters.Count == 0)
+        {
+            return [];
+        }
+        var weighted = terms.Weighted().ToList();
+        await using var query = dataSource.CreateCommand("""
+            WITH terms AS MATERIALIZED (
+                SELECT t.language, to_tsquery('simple', t.term) AS term, t.weight
+                FROM unnest($1::text[], $2::text[], $3::float8[]) AS t(language, term, weight)
+            ), filters AS MATERIALIZED (
+                SELECT f.language, to_tsquery('simple', f.filter) AS filter
+                FROM unnest($4::text[], $5::text[]) AS f(language, filter)
             )
             SELECT s."Id", s."VideoId", s."Index", s."Start", s."End", s."Text", v."Title",
-                   ts_rank_cd(s."SearchVector", q.any_word)::float8 AS "Rank"
-            FROM queries AS q
-            JOIN scenes AS s ON s."Language" IS NOT DISTINCT FROM q.language
-                AND s."SearchVector" @@ (CASE WHEN {atLeastTwoWords} THEN q.two_words ELSE q.any_word END)
-            JOIN video_group_members AS m ON m."VideoId" = s."VideoId" AND m."GroupId" = {groupId}
+                   (SELECT sum(t.weight) FROM terms AS t
+                    WHERE t.language = coalesce(s."Language", '') AND s."SearchVector" @@ t.term)::float8 AS "Rank"
+            FROM filters AS f
+            JOIN scenes AS s ON coalesce(s."Language", '') = f.language AND s."SearchVector" @@ f.filter
+            JOIN video_group_members AS m ON m."VideoId" = s."VideoId" AND m."GroupId" = $6
             JOIN videos AS v ON v."Id" = s."VideoId" AND v."Status" = 'Completed'
             ORDER BY "Rank" DESC, s."Id"
-            LIMIT {limit}
-            """).ToListAsync(cancellationToken);
+            LIMIT $7
+            """);
+        query.Parameters.Add(new() { Value = weighted.Select(w => w.Language).ToArray() });
+        query.Parameters.Add(new() { Value = weighted.Select(w => QueryTerms.Quote(w.Lexeme)).ToArray() });
+        query.Parameters.Add(new() { Value = weighted.Select(w => w.Weight).ToArray() });
+        query.Parameters.Add(new() { Value = filters.Select(f => f.Language).ToArray() });
+        query.Parameters.Add(new() { Value = filters.Select(f => f.Query).ToArray() });
+        query.Parameters.Add(new() { Value = groupId });
+        query.Parameters.Add(new() { Value = limit });
+        var hits = new List<SceneHit>(limit);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hits.Add(new SceneHit(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3),
+                reader.GetDouble(4), reader.GetString(5), reader.GetString(6), reader.GetDouble(7)));
+        }
+        return hits;
+    }
+
+    /// <summary>
+    /// The timed segments each scene is made of, in time order, with the lexemes the scene's
+    /// language makes of them (CJK text as its character pairs, as scenes are indexed). A scene
+    /// stored without its segments counts as one segment.
+    /// </summary>
+    private async Task<Dictionary<long, (string Language, IReadOnlyList<SegmentTerms> Segments)>> SegmentsAsync(
+        long[] sceneIds, CancellationToken cancellationToken)
+    {
+        await using var query = dataSource.CreateCommand("""
+            SELECT s."Id", coalesce(s."Language", ''), (x.e ->> 'start')::float8, (x.e ->> 'end')::float8, x.e ->> 'text',
+                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text'))
+            FROM scenes AS s,
+                 LATERAL jsonb_array_elements(coalesce(s."Segments",
+                     jsonb_build_array(jsonb_build_object('start', s."Start", 'end', s."End", 'text', s."Text")))) WITH ORDINALITY AS x(e, i)
+            WHERE s."Id" = ANY($1)
+            ORDER BY s."Id", x.i
+            """);
+        query.Parameters.Add(new() { Value = sceneIds });
+        var found = new Dictionary<long, (string, List<SegmentTerms>)>();
+        await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                if (!found.TryGetValue(id, out var scene))
+                {
+                    found[id] = scene = (reader.GetString(1), []);
+                }
+                var text = reader.GetString(4);
+                IReadOnlyCollection<string> terms = SearchText.HasCjk(text) ? SearchText.BigramTerms(text) : reader.GetFieldValue<string[]>(5);
+                scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms));
+            }
+        }
+        return found.ToDictionary(f => f.Key, f => (f.Value.Item1, (IReadOnlyList<SegmentTerms>)f.Value.Item2));
+    }
 
     /// <summary>
     /// Scenes nearest to <paramref name="vector"/> by cosine distance, among those embedded by
@@ -213,8 +300,13 @@ public sealed class SceneSearch(AppDbContext db, NpgsqlDataSource dataSource, Sc
         return [.. scores.Values.OrderByDescending(s => s.Score).ThenBy(s => s.Hit.Id).Select(s => s.Hit with { Rank = s.Score })];
     }
 
-    /// <summary>The best <paramref name="topK"/> hits, at most ceil(k/2) per video, adjacent scenes merged, best first.</summary>
-    public static IReadOnlyList<Passage> Spread(IReadOnlyList<SceneHit> ranked, int topK)
+    /// <summary>
+    /// The best <paramref name="topK"/> hits, at most ceil(k/2) per video, adjacent scenes merged
+    /// (their moment and moments chosen by <paramref name="moments"/>), best first.
+    /// </summary>
+    public static IReadOnlyList<Passage> Spread(
+        IReadOnlyList<SceneHit> ranked, int topK,
+        Func<IReadOnlyList<SceneHit>, (IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)> moments)
     {
         var perVideo = (topK + 1) / 2;
         var taken = new List<SceneHit>();
@@ -241,16 +333,20 @@ public sealed class SceneSearch(AppDbContext db, NpgsqlDataSource dataSource, Sc
             {
                 if (run.Count > 0 && hit.Index != run[^1].Index + 1)
                 {
-                    passages.Add(Merge(run));
-                    run.Clear();
+                    passages.Add(Merge(run, moments));
+                    run = [];
                 }
                 run.Add(hit);
             }
-            passages.Add(Merge(run));
+            passages.Add(Merge(run, moments));
         }
         return [.. passages.OrderByDescending(p => p.Rank).ThenBy(p => p.VideoId).ThenBy(p => p.Start)];
     }
 
-    private static Passage Merge(List<SceneHit> run) => new(
-        run[0].VideoId, run[0].Title, run[0].Start, run[^1].End, string.Join(' ', run.Select(h => h.Text)), run.Max(h => h.Rank));
+    private static Passage Merge(List<SceneHit> run, Func<IReadOnlyList<SceneHit>, (IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)> moments)
+    {
+        var (found, all, similarity) = moments(run);
+        return new(run[0].VideoId, run[0].Title, run[0].Start, run[^1].End, string.Join(' ', run.Select(h => h.Text)),
+            run.Max(h => h.Rank), found, all, similarity);
+    }
 }

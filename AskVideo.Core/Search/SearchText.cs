@@ -34,6 +34,37 @@ public static class SearchText
         return result.ToString();
     }
 
+    /// <summary>True when <paramref name="text"/> holds Chinese, Japanese or Korean characters.</summary>
+    public static bool HasCjk(string text) => text.EnumerateRunes().Any(IsCjk);
+
+    /// <summary>
+    /// The terms of a text holding CJK characters, as the 'simple' full-text configuration makes
+    /// them of its bigram text: the bigrams, and the other words lower-cased.
+    /// </summary>
+    public static List<string> BigramTerms(string text)
+    {
+        var terms = new List<string>();
+        var term = new StringBuilder();
+        foreach (var rune in (ForIndex(text) ?? text).EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune))
+            {
+                term.Append(Rune.ToLowerInvariant(rune).ToString());
+                continue;
+            }
+            if (term.Length > 0)
+            {
+                terms.Add(term.ToString());
+                term.Clear();
+            }
+        }
+        if (term.Length > 0)
+        {
+            terms.Add(term.ToString());
+        }
+        return terms;
+    }
+
     /// <summary>The question as retrieval searches it: bigrams for CJK runs, the text itself otherwise.</summary>
     public static string ForQuery(string text) => ForIndex(text) ?? text;
 

@@ -7,13 +7,20 @@ public sealed class ChatRetrievalTests
     private static SceneHit Hit(int videoId, int index, double rank) =>
         new(videoId * 100 + index, videoId, index, index * 10, index * 10 + 10, $"v{videoId}s{index}", $"Video {videoId}", rank);
 
+    /// <summary>Each scene's moment is its first two seconds, named after the scene; a run's moment is its best scene's.</summary>
+    private static (IReadOnlyList<Moment>, IReadOnlyList<Moment>, double?) Moments(IReadOnlyList<SceneHit> run)
+    {
+        var moments = run.Select(h => new Moment(h.Start, h.Start + 2, h.Text, h.Rank / 10)).ToList();
+        return ([.. moments.OrderByDescending(m => m.Evidence)], moments, null);
+    }
+
     [Fact]
     public void Results_are_spread_across_videos()
     {
         // Video 1 holds the six best scenes; with k = 4 at most two of them may be taken.
         SceneHit[] ranked = [Hit(1, 0, 9), Hit(1, 2, 8), Hit(1, 4, 7), Hit(1, 6, 6), Hit(2, 0, 5), Hit(2, 3, 4), Hit(3, 0, 3)];
 
-        var passages = SceneSearch.Spread(ranked, topK: 4);
+        var passages = SceneSearch.Spread(ranked, topK: 4, Moments);
 
         Assert.Equal([1, 1, 2, 2], passages.Select(p => p.VideoId));
         Assert.Equal(["v1s0", "v1s2", "v2s0", "v2s3"], passages.Select(p => p.Text));
@@ -24,12 +31,14 @@ public sealed class ChatRetrievalTests
     {
         SceneHit[] ranked = [Hit(1, 3, 5), Hit(1, 2, 9), Hit(2, 3, 7), Hit(1, 5, 1)];
 
-        var passages = SceneSearch.Spread(ranked, topK: 8);
+        var passages = SceneSearch.Spread(ranked, topK: 8, Moments);
 
         Assert.Equal(3, passages.Count);
-        Assert.Equal(new Passage(1, "Video 1", 20, 40, "v1s2 v1s3", 9), passages[0]);
+        Assert.Equal((1, 20.0, 40.0, "v1s2 v1s3", 9.0), (passages[0].VideoId, passages[0].Start, passages[0].End, passages[0].Text, passages[0].Rank));
+        Assert.Equal(new Moment(20, 22, "v1s2", 0.9), passages[0].Moment);
+        Assert.Equal(["v1s2", "v1s3"], passages[0].Moments.Select(m => m.Text));
         Assert.Equal(2, passages[1].VideoId);
-        Assert.Equal(new Passage(1, "Video 1", 50, 60, "v1s5", 1), passages[2]);
+        Assert.Equal((1, 50.0, 60.0, "v1s5", 1.0), (passages[2].VideoId, passages[2].Start, passages[2].End, passages[2].Text, passages[2].Rank));
     }
 }
 

@@ -20,6 +20,8 @@ public sealed class ModelChatApiFactory(TestServices services) : ApiFactory(serv
     {
         ["ConnectionStrings:chat"] = OpenAi.ConnectionString(model: ChatModel),
         ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel),
+        // The fake's bag-of-words vectors are less similar than a real model's for related texts.
+        ["Chat:MinSimilarity"] = "0.1",
     };
 
     public override async ValueTask InitializeAsync()

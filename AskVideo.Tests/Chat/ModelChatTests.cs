@@ -1,3 +1,4 @@
+using AskVideo.Api.Chat;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -42,13 +43,15 @@ public sealed class ModelChatTests(ModelChatApiFactory api) : IClassFixture<Mode
         Assert.InRange(cited["start"]!.GetValue<double>(), volcano.SpanStart, volcano.SpanEnd);
         Assert.Contains("#t=", cited["media_url"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        // The server wrote the system prompt: the rules, and the passages numbered as cited.
+        // The server wrote the system prompt: the rules, and the passages' moments numbered as cited, with their times.
         var request = Assert.Single(Model.RequestsMentioning(question));
         Assert.Equal(ModelChatApiFactory.ChatModel, request.Model);
         Assert.Equal("system", request.Messages[0].Role);
-        Assert.Contains("Never invent a passage number", request.SystemPrompt, StringComparison.Ordinal);
+        Assert.Contains("Never invent a number", request.SystemPrompt, StringComparison.Ordinal);
         Assert.Contains("Answer in the language of the question", request.SystemPrompt, StringComparison.Ordinal);
-        Assert.Contains($"[{cited["n"]!.GetValue<int>()}] {VolcanoText}", request.SystemPrompt, StringComparison.Ordinal);
+        var (start, end) = (cited["start"]!.GetValue<double>(), cited["end"]!.GetValue<double>());
+        Assert.Contains($"[{cited["n"]!.GetValue<int>()}] ({ChatApi.Clock(start)}–{ChatApi.Clock(end)}) {VolcanoText}",
+            request.SystemPrompt, StringComparison.Ordinal);
         Assert.Equal(question, request.LastUserMessage);
 
         // The exchange is stored with what retrieval found and the tokens the model reported.

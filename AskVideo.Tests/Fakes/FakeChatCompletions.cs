@@ -74,7 +74,7 @@ public sealed partial class FakeChatCompletions
     /// <summary>
     /// A follow-up rewrite request (last user message starts with "Rewrite", or the system prompt asks
     /// for a "standalone search query") gets the last line of the last user message back unchanged.
-    /// Otherwise, of the system prompt's <c>[n] text</c> lines, the one sharing the most words (3+
+    /// Otherwise, of the system prompt's numbered moments (<c>[n] (mm:ss–mm:ss) text</c> lines), the one sharing the most words (3+
     /// letters or digits, lowercased) with the question wins, lowest n on ties, and is quoted and cited.
     /// </summary>
     public static string DefaultResponse(RecordedChatRequest request)
@@ -238,7 +238,7 @@ public sealed partial class FakeChatCompletions
     private static HashSet<string> Words(string text) =>
         Token().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(w => w.Length >= 3).ToHashSet();
 
-    [GeneratedRegex(@"^[ \t]*\[(\d+)\][ \t]*(.*)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*\[(\d+)\][ \t]*(?:\([\d:–-]+\)[ \t]*)?(.*)$", RegexOptions.Multiline)]
     private static partial Regex PassageLine();
 
     [GeneratedRegex(@"[\p{L}\p{Nd}]+")]

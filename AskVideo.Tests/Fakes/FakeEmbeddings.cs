@@ -40,6 +40,9 @@ public sealed class FakeEmbeddings
     /// <summary>When set, a request with a longer input is refused with 400, as a model's context limit does.</summary>
     public int? MaxInputChars { get; set; }
 
+    /// <summary>When set, awaited before each request is answered: lets a test hold one caller mid-request.</summary>
+    public Func<RecordedEmbeddingRequest, Task>? BeforeAnswer { get; set; }
+
     /// <summary>The next <paramref name="times"/> requests get <paramref name="statusCode"/> (times -1: all of them).</summary>
     public void FailNext(int statusCode, int times = 1) => _failures.FailNext(statusCode, times);
 
@@ -50,6 +53,7 @@ public sealed class FakeEmbeddings
         DefaultDimensions = 1536;
         ForcedDimensions = null;
         MaxInputChars = null;
+        BeforeAnswer = null;
         RequiredKey = FakeOpenAiServer.ApiKey;
         _requests.Clear();
     }
@@ -143,6 +147,10 @@ public sealed class FakeEmbeddings
             return OpenAiWire.Error(400, $"We could not parse the JSON body of your request: {e.Message}", null);
         }
         _requests.Enqueue(request);
+        if (BeforeAnswer is { } wait)
+        {
+            await wait(request);
+        }
 
         if (RequiredKey is not null && request.ApiKey != RequiredKey)
         {

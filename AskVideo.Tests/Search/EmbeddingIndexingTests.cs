@@ -105,7 +105,7 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
             queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(60, Ct));
             await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
         }
-        // A scene stored without an embedding, as a transcript edit does while the service is down.
+        // A scene stored without an embedding, as an index job does while the service is down.
         var unembedded = await InsertUnembeddedSceneAsync("A passage stored while the embedding service was down.");
         bed.OpenAi.Embeddings.Reset();
 
@@ -182,7 +182,7 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
         });
     }
 
-    /// <summary>A completed video with one scene that has no embedding (and no job); returns the video's id.</summary>
+    /// <summary>A completed video with one segment and its scene, which has no embedding (and no job); returns the video's id.</summary>
     private async Task<int> InsertUnembeddedSceneAsync(string text)
     {
         await using var db = bed.OpenDb();
@@ -201,6 +201,7 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
         };
         db.Videos.Add(video);
         await db.SaveChangesAsync(Ct);
+        db.TranscriptSegments.Add(new TranscriptSegment { VideoId = video.Id, Index = 0, Start = 0, End = 5, Text = text });
         db.Scenes.Add(new Scene { VideoId = video.Id, Index = 0, Start = 0, End = 5, Text = text, Language = "en" });
         await db.SaveChangesAsync(Ct);
         return video.Id;

@@ -18,6 +18,8 @@ public sealed class IndexingTestbed(TestServices services) : WorkerTestbed(servi
             ["ConnectionStrings:embeddings"] = embeddingModel is null ? null : OpenAi.ConnectionString(model: embeddingModel),
             ["Embeddings:RefreshInterval"] = "00:00:00.200",
             ["Embeddings:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The tests' transcripts are sized to split into scenes of this many tokens.
+            ["Indexing:SceneMaxTokens"] = "512",
         },
     });
 }

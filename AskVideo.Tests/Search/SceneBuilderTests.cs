@@ -7,7 +7,7 @@ public sealed class SceneBuilderTests
     private static TimedText[] Segments(params string[] texts) =>
         [.. texts.Select((text, i) => new TimedText(i * 10, i * 10 + 9, text))];
 
-    private static int Words(TimedText scene) => SceneBuilder.Words(scene.Text).Length;
+    private static int Words(BuiltScene scene) => SceneBuilder.Words(scene.Text).Length;
 
     [Fact]
     public void Two_topics_split_where_the_topic_changes()
@@ -54,7 +54,9 @@ public sealed class SceneBuilderTests
         var scenes = SceneBuilder.Build(Segments("hello there", "general kenobi"));
 
         var scene = Assert.Single(scenes);
-        Assert.Equal(new TimedText(0, 19, "hello there general kenobi"), scene);
+        Assert.Equal((0.0, 19.0, "hello there general kenobi"), (scene.Start, scene.End, scene.Text));
+        // The scene keeps the segments it is made of, which citations point at.
+        Assert.Equal([new TimedText(0, 9, "hello there"), new TimedText(10, 19, "general kenobi")], scene.Segments);
     }
 
     [Fact]

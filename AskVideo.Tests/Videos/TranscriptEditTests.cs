@@ -1,101 +1,85 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AskVideo.Core.Jobs;
 using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
-using AskVideo.Tests.Fakes;
 using AskVideo.Tests.Infrastructure;
 using AskVideo.Tests.Search;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskVideo.Tests.Videos;
 
-/// <summary>The Api with an embedding model on the fake server, and small edit limits.</summary>
+/// <summary>The Api with small edit limits (no Worker: what an edit leaves for it is checked as it was queued).</summary>
 public sealed class TranscriptEditApiFactory(TestServices services) : ApiFactory(services)
 {
-    public const string EmbeddingModel = "fake-embed-edit";
     public const int MaxSegments = 3;
     public const int MaxSegmentLength = 200;
 
-    public FakeOpenAiServer OpenAi { get; private set; } = null!;
-
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel),
         ["TranscriptEdits:MaxSegments"] = MaxSegments.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["TranscriptEdits:MaxSegmentLength"] = MaxSegmentLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
-
-    public override async ValueTask InitializeAsync()
-    {
-        // The server must be up before the Api reads its settings.
-        OpenAi = await FakeOpenAiServer.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await OpenAi.DisposeAsync();
-    }
 }
 
-/// <summary>PATCH /api/videos/{id}/transcript/: edited segment texts are stored and the transcript re-indexed.</summary>
-public sealed class TranscriptEditTests(TranscriptEditApiFactory api) : IClassFixture<TranscriptEditApiFactory>, IDisposable
+/// <summary>
+/// PATCH /api/videos/{id}/transcript/: edited segment texts are stored and an index job is queued
+/// with them; the scenes are the Worker's to replace (see <see cref="TranscriptReindexTests"/>).
+/// </summary>
+public sealed class TranscriptEditTests(TranscriptEditApiFactory api) : IClassFixture<TranscriptEditApiFactory>
 {
     private static readonly string[] s_texts = ["The cat sat on the mat.", "Dogs were barking all night.", "Morning came slowly."];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => api.OpenAi.Embeddings.Reset();
-
     [Fact]
-    public async Task An_edit_stores_the_new_text_and_reindexes_so_search_finds_the_new_words_and_not_the_old()
+    public async Task An_edit_stores_the_new_text_and_answers_202_with_the_reindex_pending_and_the_old_scenes_in_place()
     {
         var user = await api.SignInNewUserAsync();
         var video = await InsertTranscribedVideoAsync(user.Id);
+        await using var before = api.OpenDb();
+        var oldScene = Assert.Single(await before.ScenesAsync(video.Id));
 
         var response = await user.Client.PatchAsJsonAsync($"/api/videos/{video.Id}/transcript/",
             new { segments = new[] { new { index = 1, text = "  Parrots were whistling all night.  " } } }, Ct);
 
-        var body = await response.AssertStatus(HttpStatusCode.OK).JsonAsync();
+        var body = await response.AssertStatus(HttpStatusCode.Accepted).JsonAsync();
+        Assert.Equal($"/api/videos/{video.Id}/", response.Headers.Location?.OriginalString);
+        Assert.Equal("pending", body["index_status"]!.GetValue<string>());
         var get = await (await user.Client.GetAsync($"/api/videos/{video.Id}/transcript/", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+        Assert.True(body.AsObject().Remove("index_status"));
         Assert.Equal(get.ToJsonString(), body.ToJsonString());
         Assert.Equal("The cat sat on the mat. Parrots were whistling all night. Morning came slowly.", body["text"]!.GetValue<string>());
         Assert.Equal("Parrots were whistling all night.", body["segments"]![1]!["text"]!.GetValue<string>());
         Assert.Equal(10.0, body["segments"]![1]!["start"]!.GetValue<double>());
 
+        var detail = await (await user.Client.GetAsync($"/api/videos/{video.Id}/", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
+        Assert.Equal(("completed", "index", 0), (detail["status"]!.GetValue<string>(),
+            detail["progress"]!["stage"]!.GetValue<string>(), detail["progress"]!["percent"]!.GetValue<int>()));
+
         await using var db = api.OpenDb();
-        var stored = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == video.Id, Ct);
-        Assert.True(stored.UpdatedAt > video.UpdatedAt);
-        Assert.Equal(1, await db.CountMatchesAsync(video.Id, "english", "parrot & whistl"));
-        Assert.Equal(0, await db.CountMatchesAsync(video.Id, "english", "bark"));
+        // The scenes are untouched: chat answers from the old text until the Worker has indexed the new one.
         var scene = Assert.Single(await db.ScenesAsync(video.Id));
-        Assert.Equal("The cat sat on the mat. Parrots were whistling all night. Morning came slowly.", scene.Text);
-        Assert.Equal((0.0, 30.0, "en"), (scene.Start, scene.End, scene.Language));
-        Assert.Equal(TranscriptEditApiFactory.EmbeddingModel, scene.EmbeddingModel);
-        Assert.True(IndexingSteps.SimilarityToFake(scene.Embedding!, scene.Text) > 0.999, "The new text was embedded.");
+        Assert.Equal((oldScene.Id, oldScene.Text), (scene.Id, scene.Text));
+        var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.VideoId == video.Id, Ct);
+        Assert.Equal((JobKind.Index, JobStatus.Pending), (job.Kind, job.Status));
+        Assert.NotNull(job.PublishedAt);
+        Assert.True(await api.StreamHasJobAsync(job), "The index job was not published.");
     }
 
     [Fact]
-    public async Task When_the_embedding_service_fails_the_edit_is_still_stored_with_scenes_left_for_the_refresher()
+    public async Task The_openapi_document_says_an_edit_answers_202_with_the_index_status()
     {
-        var user = await api.SignInNewUserAsync();
-        var video = await InsertTranscribedVideoAsync(user.Id);
-        api.OpenAi.Embeddings.FailNext(401, times: -1);
+        using var client = api.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
 
-        var response = await user.Client.PatchAsJsonAsync($"/api/videos/{video.Id}/transcript/",
-            new { segments = new[] { new { index = 0, text = "The parrot sat on the perch." } } }, Ct);
-
-        response.AssertStatus(HttpStatusCode.OK);
-        Assert.NotEmpty(api.OpenAi.Embeddings.Requests);
-        await using var db = api.OpenDb();
-        Assert.Equal("The parrot sat on the perch.", (await db.TranscriptSegments.SingleAsync(s => s.VideoId == video.Id && s.Index == 0, Ct)).Text);
-        var scene = Assert.Single(await db.ScenesAsync(video.Id));
-        Assert.StartsWith("The parrot sat on the perch.", scene.Text, StringComparison.Ordinal);
-        Assert.Null(scene.Embedding);
-        Assert.Null(scene.EmbeddingModel);
-        Assert.Equal(1, await db.CountMatchesAsync(video.Id, "english", "parrot"));
+        var responses = document["paths"]!["/api/videos/{id}/transcript"]!["patch"]!["responses"]!.AsObject();
+        Assert.True(responses.ContainsKey("202"), $"responses: {string.Join(", ", responses.Select(r => r.Key))}");
+        Assert.False(responses.ContainsKey("200"));
+        var reference = responses["202"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var schema = document["components"]!["schemas"]![reference.Split('/')[^1]]!;
+        Assert.Contains("index_status", schema["properties"]!.AsObject().Select(p => p.Key));
     }
 
     [Fact]
@@ -181,7 +165,7 @@ public sealed class TranscriptEditTests(TranscriptEditApiFactory api) : IClassFi
     {
         var video = await api.InsertVideoAsync(ownerId, v =>
         {
-            v.Status = status;
+            (v.Status, v.ProgressStage, v.ProgressPercent) = status == VideoStatus.Completed ? (status, "completed", 100) : (status, "transcribe", 40);
             v.Language = "en";
             v.TranscriptText = string.Join(' ', s_texts);
             v.UpdatedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
@@ -200,14 +184,15 @@ public sealed class TranscriptEditTests(TranscriptEditApiFactory api) : IClassFi
         return await db.Videos.AsNoTracking().SingleAsync(v => v.Id == video.Id, Ct);
     }
 
-    /// <summary>The video's text, time, segments and scenes, as one comparable string.</summary>
+    /// <summary>The video's text, time, progress, segments, scenes and jobs, as one comparable string.</summary>
     private async Task<string> FingerprintAsync(int videoId)
     {
         await using var db = api.OpenDb();
         var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, Ct);
+        var jobs = await db.Jobs.CountAsync(j => j.VideoId == videoId, Ct);
         var segments = await db.TranscriptSegments.AsNoTracking().Where(s => s.VideoId == videoId).OrderBy(s => s.Index)
             .Select(s => $"{s.Index}|{s.Start}|{s.End}|{s.Text}").ToListAsync(Ct);
         var scenes = (await db.ScenesAsync(videoId)).Select(s => $"{s.Id}|{s.Text}|{s.EmbeddingModel}");
-        return string.Join("\n", [$"{video.TranscriptText}|{video.UpdatedAt:O}|{video.Status}", .. segments, .. scenes]);
+        return string.Join("\n", [$"{video.TranscriptText}|{video.UpdatedAt:O}|{video.Status}|{video.ProgressStage}|{jobs}", .. segments, .. scenes]);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.ServiceDefaults;
+using AskVideo.Worker.Indexing;
 using AskVideo.Worker.Pipeline;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed partial class JobRunner(
     DatabaseGate gate,
     JobStreamClient stream,
     TranscriptionPipeline pipeline,
+    ReindexPipeline reindex,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<JobRunner> logger)
@@ -49,6 +51,7 @@ public sealed partial class JobRunner(
         using var activity = Telemetry.Source.StartActivity("job.process", ActivityKind.Consumer, parent);
         activity?.SetTag("job.id", jobId);
         activity?.SetTag("job.attempt", job.Attempts);
+        activity?.SetTag("job.kind", job.Kind.ToString());
         activity?.SetTag("video.id", job.VideoId);
         activity?.SetTag("messaging.system", "redis");
         activity?.SetTag("messaging.destination.name", stream.Stream.Key);
@@ -104,7 +107,8 @@ public sealed partial class JobRunner(
         var heartbeat = HeartbeatAsync(entry, job, leaseLost, stopHeartbeat.Token);
 
         // On the thread pool, so the hard limit holds even if a stage blocks its thread.
-        var run = Task.Run(() => pipeline.RunAsync(job, cancel.Token), CancellationToken.None);
+        var run = Task.Run(() => job.Kind == JobKind.Index ? reindex.RunAsync(job, cancel.Token) : pipeline.RunAsync(job, cancel.Token),
+            CancellationToken.None);
         var finished = await Task.WhenAny(run, Task.Delay(Options.HardTimeLimit, time, stopHeartbeat.Token));
         await stopHeartbeat.CancelAsync();
         await heartbeat;

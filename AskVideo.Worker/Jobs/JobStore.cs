@@ -102,7 +102,8 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         {
             return false;
         }
-        await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
+        // An index job's video stays completed (and at stage index) while the job waits.
+        await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Processing)
             .SetProperty(v => v.ProgressStage, "retrying")
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
@@ -110,7 +111,10 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         return true;
     }
 
-    /// <summary>Dead-letters the job (kept, failed) and puts the video in error with a message its owner can act on.</summary>
+    /// <summary>
+    /// Dead-letters the job (kept, failed) and puts the video in error with a message its owner can
+    /// act on; after an index job the video stays completed, at stage <c>index_failed</c>.
+    /// </summary>
     public async Task<bool> FailAsync(Job job, string error, string userMessage, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -127,11 +131,22 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         {
             return false;
         }
-        await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
+        await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Error)
             .SetProperty(v => v.ProgressStage, "error")
             .SetProperty(v => v.ErrorMessage, Truncate(userMessage, 1000))
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
+        // A failed re-index leaves the video completed with its previous scenes, and says so,
+        // unless a later edit's job is still to run.
+        await db.Videos
+            .Where(v => v.Id == job.VideoId && job.Kind == JobKind.Index && v.Status == VideoStatus.Completed && !db.Jobs.Any(j =>
+                j.VideoId == job.VideoId && j.Kind == JobKind.Index && j.Id > job.Id
+                && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running)))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(v => v.ProgressStage, VideoStages.IndexFailed)
+                .SetProperty(v => v.ProgressPercent, 100)
+                .SetProperty(v => v.ErrorMessage, VideoStages.IndexFailedMessage)
+                .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -335,6 +335,11 @@ namespace AskVideo.Core.Data.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -416,6 +421,9 @@ namespace AskVideo.Core.Data.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasComputedColumnSql("to_tsvector(askvideo_search_config(\"Language\"), coalesce(\"SearchText\", \"Text\"))", true);
+
+                    b.Property<string>("Segments")
+                        .HasColumnType("jsonb");
 
                     b.Property<double>("Start")
                         .HasColumnType("double precision");

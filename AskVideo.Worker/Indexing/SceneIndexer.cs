@@ -1,11 +1,16 @@
 using AskVideo.Core.AI;
+using AskVideo.Core.Search;
+using AskVideo.ServiceDefaults;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Pgvector;
 
-namespace AskVideo.Core.Search;
+namespace AskVideo.Worker.Indexing;
 
 /// <summary>
-/// Turns a video's transcript segments into the scenes to store, shared by the Worker (after
-/// transcription) and the Api (after a transcript edit). With an embedding model, the segments are
+/// Turns a video's transcript segments into the scenes to store: the one place that builds and
+/// embeds scenes, for the pipeline's index stage, for index jobs (after a transcript edit) and for
+/// the embedding refresher. With an embedding model, the segments are
 /// embedded and split on those vectors, then each scene's text is embedded for vector search;
 /// without one, the split runs on TF-IDF vectors and scenes carry no embedding. Every scene gets
 /// its language (which picks the full-text configuration) and, for CJK text, the bigram text that
@@ -15,9 +20,9 @@ namespace AskVideo.Core.Search;
 /// <see cref="IndexAsync"/> calls the embedding service: call it before opening a transaction,
 /// then store the returned scenes inside one.
 /// </remarks>
-public sealed class SceneIndexer(SceneEmbedder embedder)
+public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOptions> options)
 {
-    public bool EmbeddingsEnabled => embedder.IsEnabled;
+    private int MaxTokens => options.Value.SceneMaxTokens;
 
     /// <summary>The scenes of <paramref name="segments"/>, embedded when a model is configured.</summary>
     /// <exception cref="Exception">Whatever the embedding service threw; nothing is half-done.</exception>
@@ -28,6 +33,7 @@ public sealed class SceneIndexer(SceneEmbedder embedder)
         {
             return Build(videoId, segments, language);
         }
+        var maxTokens = MaxTokens;
         using var activity = Telemetry.Source.StartActivity("scenes.index");
         activity?.SetTag("askvideo.video_id", videoId);
         activity?.SetTag("askvideo.index.segments", segments.Count);
@@ -35,11 +41,11 @@ public sealed class SceneIndexer(SceneEmbedder embedder)
         activity?.SetTag("askvideo.index.embedding_model", model);
 
         var spoken = segments.Where(s => SceneBuilder.CountTokens(s.Text) > 0).ToList();
-        IReadOnlyList<TimedText> parts;
-        if (spoken.Sum(s => SceneBuilder.CountTokens(s.Text)) <= SceneBuilder.DefaultMaxTokens)
+        IReadOnlyList<BuiltScene> parts;
+        if (spoken.Sum(s => SceneBuilder.CountTokens(s.Text)) <= maxTokens)
         {
             // One scene whatever the vectors say: the segments need not be embedded.
-            parts = SceneBuilder.Build(spoken);
+            parts = SceneBuilder.Build(spoken, maxTokens);
         }
         else
         {
@@ -50,7 +56,7 @@ public sealed class SceneIndexer(SceneEmbedder embedder)
             }
             using (Telemetry.Source.StartActivity("scenes.split"))
             {
-                parts = SceneBuilder.Build(spoken, [.. vectors.Select(v => v.Memory)]);
+                parts = SceneBuilder.Build(spoken, [.. vectors.Select(v => v.Memory)], maxTokens);
             }
         }
 
@@ -70,22 +76,23 @@ public sealed class SceneIndexer(SceneEmbedder embedder)
     /// The scenes split on TF-IDF vectors, without embeddings; no network call. What is stored when
     /// no model is configured, or when the embedding service fails and the scenes are embedded later.
     /// </summary>
-    public static IReadOnlyList<Scene> Build(int videoId, IReadOnlyList<TimedText> segments, string? language)
+    public IReadOnlyList<Scene> Build(int videoId, IReadOnlyList<TimedText> segments, string? language)
     {
         using var activity = Telemetry.Source.StartActivity("scenes.split");
         activity?.SetTag("askvideo.video_id", videoId);
-        var parts = SceneBuilder.Build(segments);
+        var parts = SceneBuilder.Build(segments, MaxTokens);
         activity?.SetTag("askvideo.index.scenes", parts.Count);
         return [.. parts.Select((part, i) => ToScene(videoId, i, part, language, null, null))];
     }
 
-    private static Scene ToScene(int videoId, int index, TimedText part, string? language, Vector? embedding, string? model) => new()
+    private static Scene ToScene(int videoId, int index, BuiltScene part, string? language, Vector? embedding, string? model) => new()
     {
         VideoId = videoId,
         Index = index,
         Start = Math.Round(part.Start, 3),
         End = Math.Round(part.End, 3),
         Text = part.Text,
+        Segments = JsonSerializer.Serialize(part.Segments.Select(s => new SceneSegment(Math.Round(s.Start, 3), Math.Round(s.End, 3), s.Text))),
         Language = language,
         SearchText = SearchText.ForIndex(part.Text),
         Embedding = embedding,

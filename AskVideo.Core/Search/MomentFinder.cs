@@ -1,0 +1,176 @@
+namespace AskVideo.Core.Search;
+
+/// <summary>A transcript segment inside a retrieved scene, with the full-text lexemes it holds.</summary>
+public sealed record SegmentTerms(double Start, double End, string Text, IReadOnlyCollection<string> Terms);
+
+/// <summary>
+/// The few seconds of a passage that a citation points at: one segment, or a few consecutive ones.
+/// </summary>
+/// <param name="Evidence">The share (0 to 1) of the question's weighted words that the moment holds.</param>
+public sealed record Moment(double Start, double End, string Text, double Evidence);
+
+/// <summary>How moments are cut out of passages.</summary>
+public sealed class MomentOptions
+{
+    public const string Section = "Moments";
+
+    /// <summary>Longest moment, in seconds; a single segment longer than this stays whole.</summary>
+    public double MaxSeconds { get; set; } = 30;
+
+    /// <summary>A moment shorter than this takes in its neighbouring segments, for context.</summary>
+    public double MinSeconds { get; set; } = 6;
+
+    /// <summary>
+    /// What a moment's length costs, as a share of the question's whole weight per
+    /// <see cref="MaxSeconds"/>: a segment is only taken in when its words outweigh its length.
+    /// </summary>
+    public double LengthPenalty { get; set; } = 0.05;
+
+    /// <summary>How much the question's words held anywhere in a scene count for its rank, beside those of its best moment.</summary>
+    public double SceneWeight { get; set; } = 0.25;
+}
+
+/// <summary>
+/// Finds the moment inside a passage that best answers a question. Each of the question's lexemes
+/// has a weight (its inverse document frequency); a window of consecutive segments scores the
+/// weights of the distinct lexemes it holds, less a small cost for its length, so the winning
+/// window is the shortest one holding the question's rarest words together.
+/// </summary>
+public static class MomentFinder
+{
+    /// <summary>The best window of <paramref name="segments"/> (in time order) for a question whose lexemes weigh <paramref name="weights"/>.</summary>
+    public static Moment Best(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(segments.Count);
+        var total = weights.Values.Sum();
+        var (bestFirst, bestLast, bestScore, bestKey) = (0, 0, 0.0, double.NegativeInfinity);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        for (var first = 0; first < segments.Count; first++)
+        {
+            found.Clear();
+            var score = 0.0;
+            for (var last = first; last < segments.Count; last++)
+            {
+                var duration = segments[last].End - segments[first].Start;
+                if (last > first && duration > options.MaxSeconds)
+                {
+                    break;
+                }
+                foreach (var term in segments[last].Terms)
+                {
+                    if (weights.TryGetValue(term, out var weight) && found.Add(term))
+                    {
+                        score += weight;
+                    }
+                }
+                var key = score - options.LengthPenalty * total * duration / options.MaxSeconds;
+                if (score > 0 && key > bestKey)
+                {
+                    (bestFirst, bestLast, bestScore, bestKey) = (first, last, score, key);
+                }
+            }
+        }
+        (bestFirst, bestLast) = Widen(segments, bestFirst, bestLast, options);
+        return new Moment(
+            segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> moments that do not overlap, best first: the best moment, then
+    /// the best of what is left on either side of it, and so on. Moments holding none of the
+    /// question's words are left out, unless there is no other.
+    /// </summary>
+    public static IReadOnlyList<Moment> Top(
+        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count)
+    {
+        var found = new List<Moment>();
+        var ranges = new List<(int From, int To)> { (0, segments.Count) };
+        while (found.Count < count && ranges.Count > 0)
+        {
+            var (best, range, first, last) = ranges
+                .Select(r => (Found: BestIn(segments, r.From, r.To, weights, options), Range: r))
+                .Select(x => (x.Found.Moment, x.Range, x.Found.First, x.Found.Last))
+                .MaxBy(x => x.Moment.Evidence);
+            if (best.Evidence <= 0 && found.Count > 0)
+            {
+                break;
+            }
+            found.Add(best);
+            ranges.Remove(range);
+            ranges.AddRange(new[] { (range.From, first), (last + 1, range.To) }.Where(r => r.Item2 > r.Item1));
+        }
+        return found;
+    }
+
+    private static (Moment Moment, int First, int Last) BestIn(
+        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    {
+        var part = new List<SegmentTerms>(to - from);
+        for (var i = from; i < to; i++)
+        {
+            part.Add(segments[i]);
+        }
+        var moment = Best(part, weights, options);
+        var first = from + part.FindIndex(s => s.Start == moment.Start);
+        var last = from + part.FindLastIndex(s => s.End == moment.End);
+        return (moment, first, Math.Max(first, last));
+    }
+
+    /// <summary>The passage cut into consecutive moments of at most <see cref="MomentOptions.MaxSeconds"/>, for a model to cite.</summary>
+    public static IReadOnlyList<Moment> Partition(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    {
+        var total = weights.Values.Sum();
+        var moments = new List<Moment>();
+        var first = 0;
+        while (first < segments.Count)
+        {
+            var last = first;
+            while (last + 1 < segments.Count && segments[last + 1].End - segments[first].Start <= options.MaxSeconds)
+            {
+                last++;
+            }
+            var score = segments.Skip(first).Take(last - first + 1).SelectMany(s => s.Terms).Distinct(StringComparer.Ordinal)
+                .Sum(t => weights.GetValueOrDefault(t));
+            moments.Add(new Moment(segments[first].Start, segments[last].End, Join(segments, first, last), total > 0 ? score / total : 0));
+            first = last + 1;
+        }
+        return moments;
+    }
+
+    /// <summary>Takes in the next segments, then the previous ones, while the moment is shorter than the minimum.</summary>
+    private static (int First, int Last) Widen(IReadOnlyList<SegmentTerms> segments, int first, int last, MomentOptions options)
+    {
+        double Length(int f, int l) => segments[l].End - segments[f].Start;
+        while (Length(first, last) < options.MinSeconds)
+        {
+            if (last + 1 < segments.Count && Length(first, last + 1) <= options.MaxSeconds)
+            {
+                last++;
+            }
+            else if (first > 0 && Length(first - 1, last) <= options.MaxSeconds)
+            {
+                first--;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return (first, last);
+    }
+
+    private static string Join(IReadOnlyList<SegmentTerms> segments, int first, int last)
+    {
+        var texts = new List<string>(last - first + 1);
+        for (var i = first; i <= last; i++)
+        {
+            texts.Add(segments[i].Text.Trim());
+        }
+        // CJK text is written without spaces between sentences.
+        return texts.Aggregate((a, b) => a.Length > 0 && b.Length > 0 && IsCjkBoundary(a[^1], b[0]) ? a + b : a + " " + b);
+    }
+
+    private static bool IsCjkBoundary(char before, char after) =>
+        (System.Text.Rune.TryCreate(before, out var b) && (SearchText.IsCjk(b) || before is '。' or '、' or '！' or '？'))
+        && System.Text.Rune.TryCreate(after, out var a) && SearchText.IsCjk(a);
+}

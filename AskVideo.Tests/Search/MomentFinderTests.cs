@@ -1,0 +1,135 @@
+using AskVideo.Api.Chat;
+using AskVideo.Core.Search;
+
+namespace AskVideo.Tests.Search;
+
+public sealed class MomentFinderTests
+{
+    private static readonly MomentOptions Options = new();
+
+    private static SegmentTerms Segment(double start, double end, params string[] terms) =>
+        new(start, end, string.Join(' ', terms), terms);
+
+    [Fact]
+    public void The_moment_is_the_shortest_window_holding_the_rarest_words_together()
+    {
+        SegmentTerms[] segments =
+        [
+            Segment(0, 10, "lamp", "tower"), Segment(10, 20, "tower"), Segment(20, 25, "fresnel", "lens"),
+            Segment(25, 30, "prism", "tower"), Segment(30, 40, "tower"), Segment(40, 50, "lamp"),
+        ];
+        var weights = new Dictionary<string, double> { ["fresnel"] = 3, ["lens"] = 2, ["prism"] = 2, ["tower"] = 0.1 };
+
+        var moment = MomentFinder.Best(segments, weights, Options);
+
+        Assert.Equal((20.0, 30.0), (moment.Start, moment.End));
+        Assert.Equal("fresnel lens prism tower", moment.Text);
+        Assert.Equal(1.0, moment.Evidence, 6);
+    }
+
+    [Fact]
+    public void A_moment_never_spans_more_than_the_limit_even_when_words_are_spread_further()
+    {
+        SegmentTerms[] segments = [.. Enumerable.Range(0, 12).Select(i => Segment(i * 10, i * 10 + 10, $"w{i}"))];
+        var weights = Enumerable.Range(0, 12).ToDictionary(i => $"w{i}", _ => 1.0);
+
+        var moment = MomentFinder.Best(segments, weights, Options);
+
+        Assert.True(moment.End - moment.Start <= Options.MaxSeconds, $"{moment.Start}-{moment.End}");
+        Assert.True(moment.Evidence < 0.5);
+    }
+
+    [Fact]
+    public void A_single_segment_longer_than_the_limit_stays_whole()
+    {
+        SegmentTerms[] segments = [Segment(0, 5, "intro"), Segment(5, 75, "long", "answer"), Segment(75, 80, "outro")];
+
+        var moment = MomentFinder.Best(segments, new Dictionary<string, double> { ["answer"] = 1 }, Options);
+
+        Assert.Equal((5.0, 75.0), (moment.Start, moment.End));
+    }
+
+    [Fact]
+    public void A_very_short_moment_takes_in_the_next_segment_for_context()
+    {
+        SegmentTerms[] segments = [Segment(0, 2, "yes"), Segment(2, 4, "answer"), Segment(4, 9, "because"), Segment(9, 20, "more")];
+
+        var moment = MomentFinder.Best(segments, new Dictionary<string, double> { ["answer"] = 1 }, Options);
+
+        Assert.Equal((2.0, 9.0), (moment.Start, moment.End));
+    }
+
+    [Fact]
+    public void A_passage_holding_none_of_the_words_has_no_evidence()
+    {
+        SegmentTerms[] segments = [Segment(0, 10, "lamp"), Segment(10, 20, "tower")];
+
+        var moment = MomentFinder.Best(segments, new Dictionary<string, double> { ["ticket"] = 2 }, Options);
+
+        Assert.Equal(0, moment.Evidence);
+    }
+
+    [Fact]
+    public void The_runner_up_moment_does_not_overlap_the_best()
+    {
+        SegmentTerms[] segments =
+        [
+            Segment(0, 10, "lens"), Segment(10, 20, "tower"), Segment(20, 30, "fresnel", "lens"), Segment(30, 40, "tower"),
+            Segment(40, 50, "tower"), Segment(50, 60, "fresnel"),
+        ];
+        var weights = new Dictionary<string, double> { ["fresnel"] = 2, ["lens"] = 1 };
+
+        var top = MomentFinder.Top(segments, weights, Options, 2);
+
+        Assert.Equal([(20.0, 30.0), (50.0, 60.0)], top.Select(m => (m.Start, m.End)));
+        Assert.True(top[0].Evidence > top[1].Evidence);
+    }
+
+    [Fact]
+    public void A_passage_is_cut_into_consecutive_moments_within_the_limit_for_a_model_to_cite()
+    {
+        SegmentTerms[] segments = [.. Enumerable.Range(0, 7).Select(i => Segment(i * 10, i * 10 + 10, $"w{i}"))];
+
+        var moments = MomentFinder.Partition(segments, new Dictionary<string, double> { ["w4"] = 1 }, Options);
+
+        Assert.Equal([(0.0, 30.0), (30.0, 60.0), (60.0, 70.0)], moments.Select(m => (m.Start, m.End)));
+        Assert.Equal([0.0, 1.0, 0.0], moments.Select(m => m.Evidence));
+    }
+}
+
+public sealed class ExtractiveAnswerTests
+{
+    private static ChatCitation Moment(int n, string quote) =>
+        new(n, 1, "A lecture with a rather long title that goes on and on", n * 60, n * 60 + 20, quote, null);
+
+    [Fact]
+    public void An_extractive_answer_quotes_the_best_moments_within_its_budget_and_lists_the_rest_by_time()
+    {
+        var longQuote = string.Join(' ', Enumerable.Repeat("lighthouse keepers trimmed wicks every night", 20));
+        ChatCitation[] best = [.. Enumerable.Range(1, 6).Select(n => Moment(n, longQuote))];
+
+        var (content, cited) = ExtractiveAnswer.Write(best, 600);
+
+        Assert.True(content.Length <= 600, $"{content.Length} characters");
+        Assert.StartsWith(ExtractiveAnswer.Lead, content, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, cited.Count), cited.Select(c => c.N));
+        Assert.All(cited, c => Assert.Contains($"[{c.N}]", content, StringComparison.Ordinal));
+        Assert.Contains("[1] (A lecture with a rather long title that…, 01:00)", content, StringComparison.Ordinal);
+        Assert.Contains("…\" [1]", content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_short_quote_is_given_whole()
+    {
+        var (content, cited) = ExtractiveAnswer.Write([Moment(1, "The lens was installed in 1823.")], 600);
+
+        Assert.Equal($"{ExtractiveAnswer.Lead}\n\n\"The lens was installed in 1823.\" [1] (A lecture with a rather long title that…, 01:00)", content);
+        Assert.Single(cited);
+    }
+
+    [Fact]
+    public void Text_without_spaces_is_cut_at_a_character()
+    {
+        Assert.Equal("新幹線は千九…", ExtractiveAnswer.Shorten("新幹線は千九百六十四年に開業しました。", 7));
+    }
+}
