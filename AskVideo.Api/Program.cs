@@ -1,3 +1,4 @@
+using AskVideo.Api;
 using AskVideo.Api.Auth;
 using AskVideo.Api.Chat;
 using AskVideo.Api.Groups;

@@ -1,13 +1,43 @@
 using AskVideo.AppHost;
-using Microsoft.Extensions.Configuration;
 
-// Runs AskVideo locally: PostgreSQL, Redis, migrations, Api and Worker; Ctrl+C stops all of it.
-// Settings: environment variables and command line, e.g. --AppHost:DataDirectory=/tmp/askvideo
-// or ConnectionStrings__postgres=... to use an existing server (see AppHostOptions).
-var configuration = new ConfigurationBuilder()
-    .AddEnvironmentVariables()
-    .AddCommandLine(args)
-    .Build();
+// AskVideo as one distributed application: PostgreSQL (pgvector) and Redis, the migrations, Api and
+// Worker, and the Aspire dashboard. Settings: AppHostSettings (e.g. --AppHost:DataDirectory=/tmp/askvideo).
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = args,
+    // Everything listens on 127.0.0.1 only; plain HTTP keeps a fresh machine free of certificates.
+    AllowUnsecuredTransport = true,
+});
+var settings = AppHostSettings.From(builder);
+builder.UseLoopbackDashboard();
 
-using var shutdown = new ShutdownSignal();
-return await LocalSystem.RunAsync(configuration, shutdown.Token);
+var servers = builder.AddDataServers(settings);
+var signingKeys = builder.AddSigningKeys(settings);
+
+var migrations = builder.AddProject<Projects.AskVideo_MigrationService>("migrations")
+    .RunBuiltProgram(settings)
+    .WithDatabase(servers);
+
+var api = builder.AddProject<Projects.AskVideo_Api>("api", launchProfileName: null)
+    .RunBuiltProgram(settings)
+    .WithServiceEndpoint(settings, settings.ApiPort, external: true)
+    .WithDatabase(servers)
+    .WithRedis(servers)
+    .WaitForCompletion(migrations)
+    .WithEnvironment("Jwt__SigningKey", signingKeys.Jwt)
+    .WithEnvironment("MediaUrls__SigningKey", signingKeys.MediaUrls)
+    .WithSharedSettings(settings)
+    .WithAiConnections(builder, "chat", "embeddings");
+
+var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfileName: null)
+    .RunBuiltProgram(settings)
+    .WithServiceEndpoint(settings, port: null, external: false)
+    .WithDatabase(servers)
+    .WithRedis(servers)
+    .WaitForCompletion(migrations)
+    .WithSharedSettings(settings)
+    .WithAiConnections(builder, "transcription", "embeddings");
+
+builder.PrintUrlsWhenReady(api, worker, servers);
+
+builder.Build().Run();

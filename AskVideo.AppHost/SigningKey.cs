@@ -5,11 +5,11 @@ namespace AskVideo.AppHost;
 /// <summary>The Api's signing keys (JWT, media URLs) for local runs: made once, kept in the data folder, readable by its owner only.</summary>
 internal static class SigningKey
 {
-    public static async Task<string> LoadOrCreateAsync(string path, CancellationToken cancellationToken)
+    public static string LoadOrCreate(string path)
     {
         if (File.Exists(path))
         {
-            return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+            return File.ReadAllText(path).Trim();
         }
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
         var directory = Path.GetDirectoryName(path)!;
@@ -23,10 +23,10 @@ internal static class SigningKey
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        await using (var stream = new FileStream(path, options))
-        await using (var writer = new StreamWriter(stream))
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
         {
-            await writer.WriteLineAsync(key.AsMemory(), cancellationToken);
+            writer.WriteLine(key);
         }
         return key;
     }

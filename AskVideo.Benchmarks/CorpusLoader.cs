@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using AskVideo.Core.AI;
 using AskVideo.Core.Data;
 using AskVideo.Core.Groups;
+using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
+using AskVideo.Worker.Indexing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
@@ -11,13 +15,16 @@ using Pgvector.EntityFrameworkCore;
 namespace AskVideo.Benchmarks;
 
 /// <summary>A loaded corpus: its group, and the database id of each generated video.</summary>
-internal sealed record LoadedCorpus(int GroupId, IReadOnlyDictionary<int, int> VideoIds, TimeSpan SceneCopy);
+internal sealed record LoadedCorpus(int GroupId, IReadOnlyDictionary<int, int> VideoIds, TimeSpan SceneCopy, int Scenes, int WordsPerScene);
 
 /// <summary>
 /// Puts a <see cref="TranscriptCorpus"/> in the database the way the Worker leaves a transcribed
-/// video: completed videos in one group of the owner, scenes with their language ("en", so the
-/// English full-text configuration), text and embedding. Videos and the group go through EF Core;
-/// scenes through binary COPY, with the indexes (GIN and HNSW) already in place.
+/// video: completed videos in one group of the owner; each video's timed sentences cut into scenes
+/// by the Worker's own <see cref="SceneIndexer"/> (the product's scene size, split on TF-IDF),
+/// each with its language ("en", so the English full-text configuration), text, timed segments and
+/// embedding (the loopback model's hashing function, computed here). Videos and the group go
+/// through EF Core; scenes through binary COPY, with the indexes (GIN and HNSW) and the
+/// <c>video_terms</c> triggers already in place.
 /// </summary>
 internal static class CorpusLoader
 {
@@ -51,29 +58,39 @@ internal static class CorpusLoader
         group.Members.AddRange(videos.Select((v, i) => new VideoGroupMember { VideoId = v.Id, Position = i, AddedAt = now }));
         await db.SaveChangesAsync();
 
+        var indexer = new SceneIndexer(
+            new SceneEmbedder(new ServiceCollection().BuildServiceProvider(), Options.Create(new EmbeddingOptions())),
+            Options.Create(new IndexingOptions()));
+        var (scenes, words) = (0, 0);
         var copy = Stopwatch.StartNew();
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var writer = await connection.BeginBinaryImportAsync("""
-            COPY scenes ("VideoId", "Index", "Start", "End", "Text", "Language", "Embedding", "EmbeddingModel") FROM STDIN (FORMAT BINARY)
+            COPY scenes ("VideoId", "Index", "Start", "End", "Text", "Segments", "Language", "Embedding", "EmbeddingModel")
+            FROM STDIN (FORMAT BINARY)
             """))
         {
             foreach (var video in corpus.Videos)
             {
-                foreach (var scene in video.Scenes)
+                var videoId = videos[video.Number].Id;
+                foreach (var scene in indexer.Build(videoId, [.. video.Segments.Select(s => new TimedText(s.Start, s.End, s.Text))], "en"))
                 {
                     await writer.StartRowAsync();
-                    await writer.WriteAsync(videos[video.Number].Id, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(videoId, NpgsqlDbType.Integer);
                     await writer.WriteAsync(scene.Index, NpgsqlDbType.Integer);
                     await writer.WriteAsync(scene.Start, NpgsqlDbType.Double);
                     await writer.WriteAsync(scene.End, NpgsqlDbType.Double);
                     await writer.WriteAsync(scene.Text, NpgsqlDbType.Text);
+                    await writer.WriteAsync(scene.Segments, NpgsqlDbType.Jsonb);
                     await writer.WriteAsync("en", NpgsqlDbType.Varchar);
                     await writer.WriteAsync(new Vector(HashedEmbedding.Vector(scene.Text)), "vector");
+                    scenes++;
+                    words += scene.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
                     await writer.WriteAsync(FakeModelServer.EmbeddingModel, NpgsqlDbType.Varchar);
                 }
             }
             await writer.CompleteAsync();
         }
-        return new LoadedCorpus(group.Id, corpus.Videos.ToDictionary(v => v.Number, v => videos[v.Number].Id), copy.Elapsed);
+        return new LoadedCorpus(
+            group.Id, corpus.Videos.ToDictionary(v => v.Number, v => videos[v.Number].Id), copy.Elapsed, scenes, words / Math.Max(scenes, 1));
     }
 }

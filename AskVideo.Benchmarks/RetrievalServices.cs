@@ -12,20 +12,19 @@ internal static class RetrievalServices
 {
     public static ServiceProvider Build(string postgres, string embeddings, QueryPlans? plans = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:postgres"] = postgres,
+            ["ConnectionStrings:askvideo"] = postgres,
             ["ConnectionStrings:embeddings"] = embeddings,
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddAppDatabase(configuration);
+        });
+        builder.AddAppDatabase();
+        var services = builder.Services;
         if (plans is not null)
         {
             services.ConfigureDbContext<AppDbContext>(options => options.AddInterceptors(plans));
         }
-        services.AddEmbeddings(configuration);
+        services.AddEmbeddings(builder.Configuration);
         services.AddScoped<SceneSearch>();
         return services.BuildServiceProvider();
     }

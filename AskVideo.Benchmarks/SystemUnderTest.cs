@@ -33,11 +33,15 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
             {
                 Path.Combine(repositoryRoot, ".artifacts/bin/AskVideo.AppHost/release/AskVideo.AppHost.dll"),
                 $"--AppHost:DataDirectory={DataDirectory}",
-                "--AppHost:Configuration=Release",
                 $"--AppHost:ApiPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
+                // The machine's binaries: the figures are the product's, not a container runtime's.
+                "--AppHost:Servers=Local",
             },
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Its own dashboard ports, beside any AppHost a developer is running.
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
         start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
         start.Environment["Email__PickupDirectory"] = Path.Combine(DataDirectory, "mail");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -69,21 +73,21 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         {
             foreach (var line in _output)
             {
-                if (StartedLine().Match(line) is { Success: true } started)
+                if (UrlLine().Match(line) is { Success: true } url)
                 {
-                    if (started.Groups["name"].Value == "api")
+                    if (url.Groups["what"].Value == "API")
                     {
-                        ApiPid = int.Parse(started.Groups["pid"].Value, CultureInfo.InvariantCulture);
-                        ApiUrl = started.Groups["rest"].Value.Split(' ')[0];
+                        ApiUrl = url.Groups["value"].Value;
                     }
-                    else if (started.Groups["name"].Value == "postgres")
+                    else
                     {
-                        PostgresConnectionString = started.Groups["rest"].Value.Trim();
+                        PostgresConnectionString = url.Groups["value"].Value;
                     }
                 }
                 if (line.Contains("Press Ctrl+C", StringComparison.Ordinal))
                 {
                     Http.BaseAddress = new Uri(ApiUrl);
+                    ApiPid = FindListeningProcess(Http.BaseAddress.Port);
                     return;
                 }
             }
@@ -152,8 +156,38 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    [GeneratedRegex(@"started (?<name>\w+): pid (?<pid>\d+), (?<rest>.*)$")]
-    private static partial Regex StartedLine();
+    /// <summary>
+    /// The Api process: the one whose <c>ASPNETCORE_URLS</c> names <paramref name="port"/> (the AppHost
+    /// runs it through <c>dotnet run</c>, so it is not a direct child of anything we started).
+    /// </summary>
+    private static int FindListeningProcess(int port)
+    {
+        var url = $"ASPNETCORE_URLS=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var directory in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
+                if (Path.GetFileName(command) == "AskVideo.Api"
+                    && File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(url))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+        throw new InvalidOperationException($"No AskVideo.Api process with {url} found.");
+    }
+
+    [GeneratedRegex(@"^\s+(?<what>API|PostgreSQL):\s+(?<value>\S+)$")]
+    private static partial Regex UrlLine();
 
     [GeneratedRegex(@"uid=(?<uid>\d+)&token=(?<token>[A-Za-z0-9_\-]+)")]
     private static partial Regex LinkPattern();

@@ -5,7 +5,14 @@ namespace AskVideo.Benchmarks;
 
 internal sealed record CorpusScene(int Index, double Start, double End, string Text);
 
-internal sealed record CorpusVideo(int Number, string Title, double Duration, IReadOnlyList<CorpusScene> Scenes);
+/// <summary>A generated sentence as a transcript segment, timed by its words' position.</summary>
+internal sealed record CorpusSegment(double Start, double End, string Text);
+
+internal sealed record CorpusVideo(int Number, string Title, double Duration, IReadOnlyList<CorpusScene> Scenes)
+{
+    /// <summary>The video's sentences as timed segments, what the Worker would have transcribed.</summary>
+    public IReadOnlyList<CorpusSegment> Segments { get; init; } = [];
+}
 
 /// <summary>A question whose answer was "said" in video <paramref name="VideoNumber"/> between Start and End.</summary>
 internal sealed record CorpusQuestion(string Text, int VideoNumber, double Start, double End, bool NamesSubject);
@@ -97,7 +104,10 @@ internal sealed class TranscriptCorpus
             var topics = drafts[v].Select(d => d.Topic.Name).Distinct();
             Videos.Add(new CorpusVideo(
                 v, $"Lecture {v + 1}: {string.Join(", ", topics)}", duration,
-                [.. drafts[v].Select((d, i) => new CorpusScene(i, d.Start, d.End, string.Join(' ', d.Sentences)))]));
+                [.. drafts[v].Select((d, i) => new CorpusScene(i, d.Start, d.End, string.Join(' ', d.Sentences)))])
+            {
+                Segments = [.. drafts[v].SelectMany(Timed)],
+            });
         }
         foreach (var (video, scene, text, namesSubject) in questions)
         {
@@ -118,6 +128,20 @@ internal sealed class TranscriptCorpus
                 1 => $"Explain how {Pick(topic.Words)} affects the {Pick(topic.Nouns)}",
                 _ => $"where do they talk about {Pick(topic.Words)}, {Pick(topic.Words)} or {Pick(topic.Words)}",
             });
+        }
+    }
+
+    /// <summary>A draft's sentences, each timed by the position of its words in the draft.</summary>
+    private static IEnumerable<CorpusSegment> Timed(Draft draft)
+    {
+        var words = draft.Sentences.Sum(WordCount);
+        var span = draft.End - draft.Start;
+        var before = 0;
+        foreach (var sentence in draft.Sentences)
+        {
+            var count = WordCount(sentence);
+            yield return new CorpusSegment(draft.Start + span * before / words, draft.Start + span * (before + count) / words, sentence);
+            before += count;
         }
     }
 

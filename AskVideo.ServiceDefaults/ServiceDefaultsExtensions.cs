@@ -5,11 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using StackExchange.Redis;
 
 namespace AskVideo.ServiceDefaults;
 
@@ -18,13 +16,12 @@ public static class ServiceDefaultsExtensions
     private const string LiveTag = "live";
 
     /// <summary>
-    /// Telemetry, health checks, HTTP client resilience and the Redis client. PostgreSQL and Redis
-    /// are read from <c>ConnectionStrings:postgres</c> and <c>ConnectionStrings:redis</c>.
+    /// Telemetry, the liveness check and HTTP client resilience. PostgreSQL and Redis come with
+    /// Aspire's client integrations, which add their own health checks and instrumentation.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
-        builder.AddRedisClient();
         builder.AddDefaultHealthChecks();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
@@ -43,7 +40,6 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
                 .AddMeter(Telemetry.Name))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, Telemetry.Name)
@@ -62,8 +58,7 @@ public static class ServiceDefaultsExtensions
                         }
                     };
                 })
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddHttpClientInstrumentation());
 
         // Export only where a collector (e.g. the Aspire dashboard) has been configured.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -72,38 +67,10 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    private static void AddRedisClient<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionNames.Redis);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return;
-        }
-
-        var options = ConfigurationOptions.Parse(connectionString);
-        // Start even while Redis is down; the client reconnects and /health reports it.
-        options.AbortOnConnectFail = false;
-        // While Redis is down, fail at once instead of queueing: callers have their own fallbacks
-        // (the job outbox) and must not hang a request.
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-    }
-
     private static void AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var checks = builder.Services.AddHealthChecks()
+        builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
-
-        var postgres = builder.Configuration.GetConnectionString(ConnectionNames.Postgres);
-        if (!string.IsNullOrWhiteSpace(postgres))
-        {
-            checks.AddNpgSql(postgres, name: "postgres", timeout: TimeSpan.FromSeconds(5));
-        }
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionNames.Redis)))
-        {
-            checks.AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", timeout: TimeSpan.FromSeconds(5));
-        }
     }
 
     /// <summary><c>/health</c>: every check (readiness). <c>/alive</c>: the process only (liveness).</summary>
@@ -118,10 +85,4 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
         return app;
     }
-}
-
-public static class ConnectionNames
-{
-    public const string Postgres = "postgres";
-    public const string Redis = "redis";
 }

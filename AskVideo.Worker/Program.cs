@@ -6,7 +6,8 @@ using AskVideo.Worker;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddAppDatabase(builder.Configuration);
+builder.AddAppDatabase();
+builder.AddAppRedis();
 builder.Services.AddMediaAndJobs();
 builder.AddWorkerServices();
 

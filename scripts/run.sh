@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs AskVideo on this machine: installs what is missing, builds, then starts PostgreSQL, Redis,
-# Api and Worker through the AppHost (data in .data/). Ctrl+C stops everything.
-# Arguments go to the AppHost, e.g.: scripts/run.sh --AppHost:ApiPort=8080
+# Runs AskVideo on this machine: installs what is missing, builds, then starts the Aspire AppHost:
+# PostgreSQL, Redis, the migrations, Api, Worker and the dashboard (data in .data/). Ctrl+C stops everything.
+# Arguments go to the AppHost, e.g.: scripts/run.sh --AppHost:ApiPort=8080 --AppHost:Servers=Local
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

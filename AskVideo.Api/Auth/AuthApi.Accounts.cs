@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Videos;
 using AskVideo.Core.Accounts;
 using AskVideo.Core.Data;
@@ -26,7 +27,7 @@ public static partial class AuthApi
     {
         if (limits.TryAcquire(AuthRateLimitPolicies.Signup, request.Email!) is { } wait)
         {
-            return AuthRateLimitPolicies.TooManyRequests(wait, http.Response.Headers);
+            return RateLimiting.TooManyRequests(wait, http.Response.Headers);
         }
         var accepted = TypedResults.Created((string?)null, new SignupResponse(request.Username!, request.Email!, CheckYourEmail));
 
@@ -80,7 +81,7 @@ public static partial class AuthApi
     {
         if (limits.TryAcquire(AuthRateLimitPolicies.ResendVerification, request.Email!) is { } wait)
         {
-            return AuthRateLimitPolicies.TooManyRequests(wait, http.Response.Headers);
+            return RateLimiting.TooManyRequests(wait, http.Response.Headers);
         }
         if (await users.FindByEmailAsync(request.Email!) is { EmailConfirmed: false } user)
         {
@@ -97,7 +98,7 @@ public static partial class AuthApi
     {
         if (limits.TryAcquire(AuthRateLimitPolicies.PasswordReset, request.Email!) is { } wait)
         {
-            return AuthRateLimitPolicies.TooManyRequests(wait, http.Response.Headers);
+            return RateLimiting.TooManyRequests(wait, http.Response.Headers);
         }
         if (await users.FindByEmailAsync(request.Email!) is { } user)
         {

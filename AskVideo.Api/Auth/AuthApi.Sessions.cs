@@ -1,4 +1,5 @@
 using System.Globalization;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -19,7 +20,7 @@ public static partial class AuthApi
         if (limits.TryAcquire(AuthRateLimitPolicies.Login, request.Username!) is { } wait)
         {
             AuthMetrics.SignIn("rate_limited");
-            return AuthRateLimitPolicies.TooManyRequests(wait, http.Response.Headers);
+            return RateLimiting.TooManyRequests(wait, http.Response.Headers);
         }
 
         var user = await users.FindByNameAsync(request.Username!)

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.HttpResults;
+using AskVideo.Api.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,6 @@ public static class AuthRateLimitPolicies
         services.AddSingleton<AuthRateLimits>();
         services.AddRateLimiter(limiter =>
         {
-            limiter.OnRejected = RejectAsync;
             limiter.AddPolicy(Login, context => PerIp(context, Login, o => (o.LoginPermits, o.LoginWindow)));
             limiter.AddPolicy(Signup, context => PerIp(context, Signup, o => (o.EmailPermits, o.EmailWindow)));
             limiter.AddPolicy(ResendVerification, context => PerIp(context, ResendVerification, o => (o.EmailPermits, o.EmailWindow)));
@@ -39,32 +37,7 @@ public static class AuthRateLimitPolicies
     {
         var (permits, window) = pick(context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value);
         var ip = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{ip}", _ => Window(permits, window));
-    }
-
-    internal static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = permits,
-        Window = window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        await TooManyRequests(retryAfter, context.HttpContext.Response.Headers).ExecuteAsync(context.HttpContext);
-    }
-
-    /// <summary>429 with Retry-After in whole seconds.</summary>
-    internal static ProblemHttpResult TooManyRequests(TimeSpan retryAfter, IHeaderDictionary headers)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests.",
-            detail: $"Try again in {seconds} seconds.");
+        return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{ip}", _ => RateLimiting.Window(permits, window));
     }
 }
 
@@ -78,8 +51,8 @@ public sealed class AuthRateLimits : IDisposable
         var o = options.Value;
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
             _ => key.StartsWith(AuthRateLimitPolicies.Login, StringComparison.Ordinal)
-                ? AuthRateLimitPolicies.Window(o.LoginPermits, o.LoginWindow)
-                : AuthRateLimitPolicies.Window(o.EmailPermits, o.EmailWindow)));
+                ? RateLimiting.Window(o.LoginPermits, o.LoginWindow)
+                : RateLimiting.Window(o.EmailPermits, o.EmailWindow)));
     }
 
     /// <summary>Null when allowed; otherwise how long to wait.</summary>

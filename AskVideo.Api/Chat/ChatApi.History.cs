@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using AskVideo.Api.Groups;
 using AskVideo.Api.Infrastructure;
-using AskVideo.Api.Videos;
 using AskVideo.Core.Chat;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -26,7 +26,7 @@ public sealed class ChatOptions
     /// embedding, the answer is "not covered" with no citations, and no model is asked.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinEvidence { get; set; } = 0.2;
+    public double MinEvidence { get; set; } = 0.25;
 
     /// <summary>
     /// <see cref="MinEvidence"/> for questions in Chinese or Japanese, which are matched by
@@ -34,7 +34,7 @@ public sealed class ChatOptions
     /// so their evidence runs higher than that of whole words.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinEvidenceCjk { get; set; } = 0.35;
+    public double MinEvidenceCjk { get; set; } = 0.38;
 
     /// <summary>
     /// The cosine similarity to the question that lets a passage found by embeddings count as

@@ -2,8 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using AskVideo.Api.Auth;
-using AskVideo.Api.Videos;
+using AskVideo.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace AskVideo.Api.Chat;
@@ -63,9 +62,9 @@ public static class ChatRateLimits
         return context.User.TryGetUserId(out var userId)
             ? RateLimitPartition.GetFixedWindowLimiter(
                 $"{policy}:user:{userId.ToString(CultureInfo.InvariantCulture)}",
-                _ => AuthRateLimitPolicies.Window(perUser, options.Window))
+                _ => RateLimiting.Window(perUser, options.Window))
             : RateLimitPartition.GetFixedWindowLimiter(
                 $"{policy}:ip:{context.Connection.RemoteIpAddress ?? IPAddress.None}",
-                _ => AuthRateLimitPolicies.Window(perGuestIp, options.Window));
+                _ => RateLimiting.Window(perGuestIp, options.Window));
     }
 }

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AskVideo.Api.Videos;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Data;
 using AskVideo.Core.Groups;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Sharing;
-using AskVideo.Api.Videos;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

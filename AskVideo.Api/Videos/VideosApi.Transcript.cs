@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -67,19 +67,18 @@ internal static class LexicalBaseline
             .OrderByDescending(r => r.Score)
             .Take(Cited)
             .ToList();
-        var expected = ask.VideoKey is { } key ? videoIds[key] : (int?)null;
         var weight = question.Sum(t => index.Idf.GetValueOrDefault(t, unseen));
         var coverage = ranked.Count == 0 || weight == 0
             ? 0
             : question.Where(ranked[0].Document.Terms.ContainsKey).Sum(t => index.Idf[t]) / weight;
         if (coverage < MinCoverage)
         {
-            return new AskResult(ask, expected, "not covered", "baseline", []);
+            return new AskResult(ask, videoIds, "not covered", "baseline", []);
         }
         var citations = ranked.Select((r, i) => new Citation(i + 1, r.Document.Video, "", r.Document.Segment.Start, r.Document.Segment.End,
-            r.Document.Segment.Text, null)).ToList();
+            r.Document.Segment.Text, null, null, null)).ToList();
         var content = string.Join("\n", citations.Take(3).Select(c => $"[{c.N}] \"{c.Quote}\""));
-        return new AskResult(ask, expected, content, "baseline", citations);
+        return new AskResult(ask, videoIds, content, "baseline", citations);
     }
 
     private static double Bm25(Document document, string term, Dictionary<string, double> idf, double averageLength)

@@ -9,11 +9,12 @@ namespace AskVideo.Benchmarks.Quality;
 /// <summary>
 /// Answer quality of what actually runs, offline (no chat model, so extractive answers): the
 /// corpus of bench/quality (short lectures and long course recordings, English and Japanese) is
-/// indexed through the product's own scene building, then every question is asked through the
-/// real <c>POST /api/chat/</c> as the owner, and the returned citations and answers are scored.
+/// indexed by the running Worker's own index jobs, then every question is asked through the real
+/// <c>POST /api/chat/</c> as the owner, and the returned citations and answers are scored.
 /// Options: <c>--embeddings</c> (the loopback hashing embeddings model), <c>--scene-tokens N</c>
-/// (scene size instead of the product's), <c>--dump FILE</c> (per-question results as JSON),
-/// <c>--evidence FILE</c> (what retrieval weighed per ask, see <see cref="EvidenceDump"/>).
+/// (the Worker's <c>Indexing:SceneMaxTokens</c> instead of its default), <c>--dump FILE</c>
+/// (per-question results as JSON), <c>--evidence FILE</c> (what retrieval weighed per ask, see
+/// <see cref="EvidenceDump"/>).
 /// </summary>
 internal static class QualityBenchmark
 {
@@ -29,6 +30,11 @@ internal static class QualityBenchmark
         {
             environment["ConnectionStrings__embeddings"] = model.EmbeddingsConnectionString;
         }
+        if (options.SceneTokens is { } sceneTokens)
+        {
+            // The Worker's own setting: its index jobs build scenes of this size.
+            environment["Indexing__SceneMaxTokens"] = sceneTokens.ToString(CultureInfo.InvariantCulture);
+        }
         await using var system = await SystemUnderTest.StartAsync(root, environment);
 
         var load = Stopwatch.StartNew();
@@ -37,14 +43,14 @@ internal static class QualityBenchmark
         int scenes;
         await using (var services = RetrievalServices.Build(system.PostgresConnectionString, model?.EmbeddingsConnectionString ?? ""))
         {
-            (videoIds, groupIds, scenes) = await QualityLoader.LoadAsync(services, system.Http, corpus, options.SceneTokens, CancellationToken.None);
+            (videoIds, groupIds, scenes) = await QualityLoader.LoadAsync(services, system.Http, corpus, CancellationToken.None);
         }
         var shortCount = corpus.Videos.Count(v => v.Part == CorpusPart.Short);
         var longVideos = corpus.Videos.Where(v => v.Part == CorpusPart.Long).ToList();
         Console.WriteLine($"quality: {shortCount} lectures ({Minutes(corpus.Videos.Where(v => v.Part == CorpusPart.Short))}) and " +
             $"{longVideos.Count} long recordings ({string.Join(", ", longVideos.Select(v => $"{v.Duration / 60:0} min"))}) " +
             $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? new AskVideo.Worker.Indexing.IndexingOptions().SceneMaxTokens} tokens " +
-            $"({(options.Embeddings ? "hashing embeddings" : "no embeddings")}), indexed in {load.Elapsed.TotalSeconds:0.0} s");
+            $"({(options.Embeddings ? "hashing embeddings" : "no embeddings")}) built by the Worker's index jobs in {load.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"quality: {corpus.CoveredQuestions} covered and {corpus.UncoveredQuestions} uncovered questions, " +
             $"{corpus.Asks.Count} asks (covered ones in their lecture's group and in the long recordings' group)");
 
@@ -52,7 +58,7 @@ internal static class QualityBenchmark
         var results = new List<AskResult>();
         foreach (var ask in corpus.Asks)
         {
-            results.Add(await AskAsync(system.Http, ask, groupIds[ask.Group.Name], ask.VideoKey is { } key ? videoIds[key] : null));
+            results.Add(await AskAsync(system.Http, ask, groupIds[ask.Group.Name], videoIds));
         }
         Console.WriteLine($"quality: asked in {asking.Elapsed.TotalSeconds:0.0} s ({asking.Elapsed.TotalMilliseconds / results.Count:0} ms per ask); " +
             $"answer modes: {string.Join(", ", results.GroupBy(r => r.Mode).Select(g => $"{g.Key} {g.Count()}"))}");
@@ -71,7 +77,7 @@ internal static class QualityBenchmark
         }
     }
 
-    private static async Task<AskResult> AskAsync(HttpClient http, Ask ask, int groupId, int? expectedVideoId)
+    private static async Task<AskResult> AskAsync(HttpClient http, Ask ask, int groupId, IReadOnlyDictionary<string, int> videoIds)
     {
         var response = await http.PostAsJsonAsync("/api/chat/", new
         {
@@ -86,9 +92,9 @@ internal static class QualityBenchmark
         var json = JsonNode.Parse(body)!;
         var citations = json["citations"]!.AsArray().Select(c => new Citation(
             c!["n"]!.GetValue<int>(), c["video_id"]!.GetValue<int>(), c["title"]!.GetValue<string>(),
-            c["start"]!.GetValue<double>(), c["end"]!.GetValue<double>(), c["quote"]!.GetValue<string>(),
-            c["media_url"]?.GetValue<string>())).ToList();
-        return new AskResult(ask, expectedVideoId, json["content"]!.GetValue<string>(), json["mode"]!.GetValue<string>(), citations);
+            c["start"]!.GetValue<double>(), c["end"]!.GetValue<double>(), c["quote"]?.GetValue<string>() ?? "",
+            c["media_url"]?.GetValue<string>(), c["passage_start"]?.GetValue<double>(), c["passage_end"]?.GetValue<double>())).ToList();
+        return new AskResult(ask, videoIds, json["content"]!.GetValue<string>(), json["mode"]!.GetValue<string>(), citations);
     }
 
     private static string Minutes(IEnumerable<CorpusVideo> videos)

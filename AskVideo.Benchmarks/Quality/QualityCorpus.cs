@@ -10,7 +10,14 @@ internal sealed record Lecture(string Key, string Title, string Language, string
 /// <summary>A long recording: several lectures spoken one after the other, uploaded as one file.</summary>
 internal sealed record RecordingSpec(string Key, string Title, string Language, IReadOnlyList<string> Lectures);
 
-internal sealed record CoveredQuestion(string Id, string Lecture, string Question, double Start, double End);
+/// <summary>A span of a lecture, in seconds.</summary>
+internal sealed record AnswerSpan(string Lecture, double Start, double End);
+
+/// <summary>
+/// A question that a lecture answers at <see cref="Start"/>–<see cref="End"/>; <see cref="Also"/>
+/// names other places that answer it as well (a fact said twice), which count as hits too.
+/// </summary>
+internal sealed record CoveredQuestion(string Id, string Lecture, string Question, double Start, double End, IReadOnlyList<AnswerSpan>? Also);
 
 internal sealed record UncoveredQuestion(string Id, string Language, string Question);
 
@@ -36,13 +43,19 @@ internal sealed record CorpusVideo(
 /// <summary>A group of videos that questions are asked in.</summary>
 internal sealed record CorpusGroup(string Name, CorpusPart Part, IReadOnlyList<CorpusVideo> Videos);
 
+/// <summary>Where an answer is, in seconds of a corpus video.</summary>
+internal sealed record ExpectedSpan(string VideoKey, double Start, double End);
+
 /// <summary>
-/// One question asked in one group. A covered question names the video and the span (seconds in
-/// that video) that answers it; an uncovered one names neither.
+/// One question asked in one group. A covered question names the spans of the group's videos that
+/// answer it (its own first); an uncovered one names none.
 /// </summary>
-internal sealed record Ask(string QuestionId, string Question, string Language, CorpusGroup Group, string? VideoKey, double Start, double End)
+internal sealed record Ask(string QuestionId, string Question, string Language, CorpusGroup Group, IReadOnlyList<ExpectedSpan> Expected)
 {
-    public bool Covered => VideoKey is not null;
+    public bool Covered => Expected.Count > 0;
+
+    /// <summary>The video of the question's own span; null for an uncovered question.</summary>
+    public string? VideoKey => Covered ? Expected[0].VideoKey : null;
 }
 
 /// <summary>
@@ -89,20 +102,27 @@ internal sealed class QualityCorpus
         {
             var lecture = byKey.GetValueOrDefault(question.Lecture)
                 ?? throw new InvalidDataException($"Question {question.Id} names an unknown lecture {question.Lecture}.");
-            foreach (var group in groups)
+            foreach (var span in (question.Also ?? []).Prepend(new AnswerSpan(question.Lecture, question.Start, question.End)))
             {
-                if (group.Videos.FirstOrDefault(v => v.Offsets.ContainsKey(lecture.Key)) is { } video)
+                if (!byKey.TryGetValue(span.Lecture, out var holder) || span.Start < 0 || span.End <= span.Start || span.End > holder.Segments[^1].End)
                 {
-                    var offset = video.Offsets[lecture.Key];
-                    asks.Add(new Ask(question.Id, question.Question, lecture.Language, group, video.Key,
-                        question.Start + offset, question.End + offset));
+                    throw new InvalidDataException($"Question {question.Id}: the span {span.Start}–{span.End} s is not inside a lecture {span.Lecture}.");
                 }
+            }
+            var spans = new[] { new AnswerSpan(question.Lecture, question.Start, question.End) }.Concat(question.Also ?? []).ToList();
+            foreach (var group in groups.Where(g => g.Videos.Any(v => v.Offsets.ContainsKey(lecture.Key))))
+            {
+                // Each span as it lies in this group's videos: a lecture's span moved by its offset in a recording.
+                var expected = spans.SelectMany(span => group.Videos.Where(v => v.Offsets.ContainsKey(span.Lecture)).Select(v =>
+                    new ExpectedSpan(v.Key, Math.Round(span.Start + v.Offsets[span.Lecture], 2), Math.Round(span.End + v.Offsets[span.Lecture], 2))))
+                    .ToList();
+                asks.Add(new Ask(question.Id, question.Question, lecture.Language, group, expected));
             }
         }
         foreach (var question in questions.Uncovered)
         {
             asks.AddRange(groups.Where(g => g.Videos.Any(v => v.Language == question.Language))
-                .Select(g => new Ask(question.Id, question.Question, question.Language, g, null, 0, 0)));
+                .Select(g => new Ask(question.Id, question.Question, question.Language, g, [])));
         }
         return new QualityCorpus
         {

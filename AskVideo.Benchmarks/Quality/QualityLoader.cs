@@ -1,40 +1,39 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using AskVideo.Core.AI;
 using AskVideo.Core.Data;
+using AskVideo.Core.Jobs;
 using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
-using AskVideo.Worker.Indexing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AskVideo.Benchmarks.Quality;
 
 /// <summary>
-/// Puts the corpus into the running system as if each video had been uploaded and transcribed:
-/// the video row completed with its transcript text, language and duration, its segments, and its
-/// scenes built by the product's <see cref="SceneIndexer"/> (embedded when a model is configured),
-/// all written in one transaction as the Worker's transcript store writes them. Groups are made
-/// through the Api. Nothing here knows about the questions.
+/// Puts the corpus into the running system as if each video had been uploaded and transcribed, and
+/// lets the product build its scenes: each video row is written completed, with its transcript
+/// text, language, duration and segments, together with an index job (the outbox), in one
+/// transaction, as a transcript edit does; the running Worker's relay publishes the jobs and the
+/// Worker builds the scenes with its SceneIndexer (at its <c>Indexing:SceneMaxTokens</c>, embedded
+/// when a model is configured) and stores them. Groups are made through the Api. Nothing here
+/// knows about the questions.
 /// </summary>
 internal static class QualityLoader
 {
-    /// <returns>The database id of each video (by corpus key) and of each group (by name).</returns>
+    private static readonly TimeSpan s_indexTimeout = TimeSpan.FromMinutes(10);
+
+    /// <returns>The database id of each video (by corpus key) and of each group (by name), and how many scenes the Worker stored.</returns>
     public static async Task<(IReadOnlyDictionary<string, int> Videos, IReadOnlyDictionary<string, int> Groups, int Scenes)> LoadAsync(
-        IServiceProvider services, HttpClient api, QualityCorpus corpus, int? sceneTokens, CancellationToken cancellationToken)
+        IServiceProvider services, HttpClient api, QualityCorpus corpus, CancellationToken cancellationToken)
     {
         var ownerId = await OwnerIdAsync(services, cancellationToken);
         var videoIds = new Dictionary<string, int>();
-        var scenes = 0;
         foreach (var video in corpus.Videos)
         {
             var id = await CreateVideoAsync(services, ownerId, video, cancellationToken);
-            var segments = video.Segments.Select(s => new TimedText(s.Start, s.End, s.Text)).ToList();
-            var built = await IndexAsync(services, id, segments, video.Language, sceneTokens, cancellationToken);
-            await StoreAsync(services, id, video, built, cancellationToken);
+            await StoreAsync(services, id, video, cancellationToken);
             videoIds[video.Key] = id;
-            scenes += built.Count;
         }
+        await WaitForIndexJobsAsync(services, cancellationToken);
 
         var groupIds = new Dictionary<string, int>();
         foreach (var group in corpus.Groups)
@@ -46,6 +45,8 @@ internal static class QualityLoader
             added.EnsureSuccessStatusCode();
             groupIds[group.Name] = groupId;
         }
+        await using var scope = services.CreateAsyncScope();
+        var scenes = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Scenes.CountAsync(cancellationToken);
         return (videoIds, groupIds, scenes);
     }
 
@@ -78,20 +79,11 @@ internal static class QualityLoader
         return row.Id;
     }
 
-    /// <summary>The product's index stage: the Worker's <see cref="SceneIndexer"/>, with the scene size asked for or the product's.</summary>
-    private static async Task<IReadOnlyList<Scene>> IndexAsync(
-        IServiceProvider services, int videoId, IReadOnlyList<TimedText> segments, string language, int? sceneTokens,
-        CancellationToken cancellationToken)
-    {
-        var options = new IndexingOptions();
-        options.SceneMaxTokens = sceneTokens ?? options.SceneMaxTokens;
-        var indexer = new SceneIndexer(services.GetRequiredService<SceneEmbedder>(), Options.Create(options));
-        return await indexer.IndexAsync(videoId, segments, language, cancellationToken);
-    }
-
-    /// <summary>What the Worker's transcript store writes, in one transaction.</summary>
-    private static async Task StoreAsync(IServiceProvider services, int videoId, CorpusVideo video, IReadOnlyList<Scene> scenes,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The transcript as the Worker's transcript store writes it, with an index job for the Worker,
+    /// queued as a transcript edit queues one, in one transaction.
+    /// </summary>
+    private static async Task StoreAsync(IServiceProvider services, int videoId, CorpusVideo video, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -99,8 +91,8 @@ internal static class QualityLoader
         var now = DateTimeOffset.UtcNow;
         await db.Videos.Where(v => v.Id == videoId).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Completed)
-            .SetProperty(v => v.ProgressStage, "completed")
-            .SetProperty(v => v.ProgressPercent, 100)
+            .SetProperty(v => v.ProgressStage, VideoStages.Index)
+            .SetProperty(v => v.ProgressPercent, VideoStages.IndexQueuedPercent)
             .SetProperty(v => v.TranscriptText, string.Join(' ', video.Segments.Select(s => s.Text)))
             .SetProperty(v => v.Language, video.Language)
             .SetProperty(v => v.DurationSeconds, video.Duration)
@@ -114,8 +106,34 @@ internal static class QualityLoader
             End = Math.Round(Math.Max(s.Start, s.End), 3),
             Text = s.Text,
         }));
-        db.Scenes.AddRange(scenes);
+        // Published by the Worker's outbox relay, as any committed job whose publish did not happen.
+        db.Jobs.Add(new Job { VideoId = videoId, Kind = JobKind.Index, NotBefore = now, CreatedAt = now, UpdatedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the Worker has run every index job; a failed one stops the benchmark.</summary>
+    private static async Task WaitForIndexJobsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + s_indexTimeout;
+        while (true)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var jobs = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Jobs.AsNoTracking()
+                .Where(j => j.Kind == JobKind.Index).Select(j => new { j.VideoId, j.Status, j.LastError }).ToListAsync(cancellationToken);
+            if (jobs.FirstOrDefault(j => j.Status == JobStatus.Failed) is { } failed)
+            {
+                throw new InvalidOperationException($"The Worker could not index video {failed.VideoId}: {failed.LastError}");
+            }
+            if (jobs.All(j => j.Status == JobStatus.Succeeded))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The Worker indexed {jobs.Count(j => j.Status == JobStatus.Succeeded)} of {jobs.Count} videos in {s_indexTimeout}.");
+            }
+            await Task.Delay(250, cancellationToken);
+        }
     }
 }

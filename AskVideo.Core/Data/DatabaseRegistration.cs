@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Pgvector.Npgsql;
 
@@ -9,18 +8,28 @@ namespace AskVideo.Core.Data;
 
 public static class DatabaseRegistration
 {
-    public const string ConnectionName = "postgres";
+    /// <summary>The database's connection-string name and its resource name in the AppHost.</summary>
+    public const string ConnectionName = "askvideo";
 
-    /// <summary>Registers <see cref="AppDbContext"/> on the <c>ConnectionStrings:postgres</c> server.</summary>
-    public static IServiceCollection AddAppDatabase(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// <see cref="AppDbContext"/> and an <see cref="NpgsqlDataSource"/> (for the queries EF Core does not
+    /// write) on <c>ConnectionStrings:askvideo</c>, through Aspire's client integrations: pooling, health
+    /// check, traces and metrics. Both map pgvector's types.
+    /// </summary>
+    public static IHostApplicationBuilder AddAppDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = configuration.GetConnectionString(ConnectionName)
-            ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionName} is not configured (env: ConnectionStrings__{ConnectionName}).");
-        var dataSource = BuildDataSource(connectionString);
-        services.AddSingleton(dataSource);
-        services.AddDbContext<AppDbContext>(options => Configure(options, dataSource));
-        return services;
+        // One health check is enough: the DbContext's.
+        builder.AddNpgsqlDataSource(
+            ConnectionName,
+            settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.UseVector());
+        builder.AddNpgsqlDbContext<AppDbContext>(
+            ConnectionName,
+            // The code runs its own transactions (upload + job, transcript + scenes), which a retrying
+            // execution strategy refuses; transient failures surface as job retries and 5xx instead.
+            settings => settings.DisableRetry = true,
+            options => options.UseNpgsql(npgsql => npgsql.UseVector()));
+        return builder;
     }
 
     public static NpgsqlDataSource BuildDataSource(string connectionString)

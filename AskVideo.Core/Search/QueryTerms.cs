@@ -89,7 +89,7 @@ public sealed class QueryTerms
         new StringBuilder("'").Append(lexeme.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'').ToString();
 
     /// <summary>How many times a word no scene holds outweighs a word that one scene holds.</summary>
-    public const double AbsentWeight = 4;
+    public const double AbsentWeight = 2;
 
     private static double Idf(int holding, int scenes)
     {

@@ -5,7 +5,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AskVideo.AppHost.LocalServers;
+using AskVideo.LocalServers;
 using AskVideo.Tests.Infrastructure;
 
 namespace AskVideo.Tests.AppHost;
@@ -19,23 +19,35 @@ public sealed partial class AppHostProcessTests
     public async Task AppHost_starts_the_system_and_leaves_no_process_after_sigint()
     {
         await using var appHost = AppHostProcess.Start();
-        await appHost.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
+        await appHost.WaitUntilReadyAsync(TimeSpan.FromMinutes(4));
 
         await AssertHealthyAsync(appHost.ApiUrl + "/health");
         await AssertHealthyAsync(appHost.WorkerHealthUrl);
         await AssertSignupMailsAVerificationLinkAsync(appHost.ApiUrl, Path.Combine(appHost.DataDirectory, "mail"));
+        await AssertDashboardAnswersAsync(appHost.DashboardUrl);
 
         var started = appHost.ProcessTree();
-        Assert.Contains(appHost.ReportedPids["postgres"], started.Keys);
-        Assert.Contains(appHost.ReportedPids["redis"], started.Keys);
-        Assert.Contains(appHost.ReportedPids["api"], started.Keys);
-        Assert.Contains(appHost.ReportedPids["worker"], started.Keys);
+        var programs = started.Values.Select(process => process.Program).ToList();
+        Assert.Contains("postgres", programs);
+        Assert.Contains("redis-server", programs);
+        Assert.Contains("AskVideo.Api", programs);
+        Assert.Contains("AskVideo.Worker", programs);
+        Assert.Contains("Aspire.Dashboard", programs);
+        Assert.Contains("dcp", programs);
 
         var exitCode = await appHost.InterruptAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(0, exitCode);
-        var survivors = started.Where(process => LinuxProcess.IsRunning(process.Key, process.Value)).Select(process => process.Key);
+        // DCP stops the resources it runs after the AppHost has gone: give it a while, not forever.
+        var survivors = await LinuxProcess.WaitForExitAsync(started, TimeSpan.FromMinutes(1));
         Assert.Empty(survivors);
+    }
+
+    private static async Task AssertDashboardAnswersAsync(string loginUrl)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var response = await http.GetAsync(loginUrl, Ct);
+        Assert.True((int)response.StatusCode is >= 200 and < 400, $"{loginUrl}: {(int)response.StatusCode}");
     }
 
     /// <summary>The Api started by the AppHost has its database migrated and its mail pickup folder set.</summary>
@@ -58,9 +70,10 @@ public sealed partial class AppHostProcessTests
         using var response = await http.GetAsync(url, Ct);
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        var checks = JsonNode.Parse(body)!["checks"]!;
-        Assert.Equal("Healthy", checks["postgres"]?["status"]?.GetValue<string>());
-        Assert.Equal("Healthy", checks["redis"]?["status"]?.GetValue<string>());
+        var report = JsonNode.Parse(body)!;
+        Assert.Equal("Healthy", report["status"]?.GetValue<string>());
+        Assert.Equal("Healthy", report["checks"]?["AppDbContext"]?["status"]?.GetValue<string>());
+        Assert.Equal("Healthy", report["checks"]?["StackExchange.Redis"]?["status"]?.GetValue<string>());
     }
 
     /// <summary>
@@ -86,8 +99,7 @@ public sealed partial class AppHostProcessTests
 
         public string WorkerHealthUrl { get; private set; } = "";
 
-        /// <summary>The pid of each process the AppHost reported starting: postgres, redis, api, worker.</summary>
-        public Dictionary<string, int> ReportedPids { get; } = [];
+        public string DashboardUrl { get; private set; } = "";
 
         public static AppHostProcess Start()
         {
@@ -102,15 +114,19 @@ public sealed partial class AppHostProcessTests
                     "--default-signal=INT", "dotnet", dll,
                     $"--AppHost:DataDirectory={dataDirectory}",
                     $"--AppHost:ApiPort={LoopbackPort.PickFree()}",
-                    "--AppHost:ReadyTimeoutSeconds=150",
+                    // The path CI and this machine have: no container runtime.
+                    "--AppHost:Servers=Local",
                 },
                 WorkingDirectory = RepositoryRoot.Path,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
             };
-            startInfo.Environment.Remove("ConnectionStrings__postgres");
+            startInfo.Environment.Remove("ConnectionStrings__askvideo");
             startInfo.Environment.Remove("ConnectionStrings__redis");
+            // Its own dashboard ports, so that a developer's running AppHost does not matter.
+            startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.PickFree()}";
+            startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.PickFree()}";
 
             var appHost = new AppHostProcess(Process.Start(startInfo)!, dataDirectory);
             appHost._process.OutputDataReceived += (_, e) => appHost.OnLine(e.Data);
@@ -129,8 +145,11 @@ public sealed partial class AppHostProcessTests
             }
         }
 
-        /// <summary>The AppHost and all its descendants now, as pid and start time (to tell a reused pid apart).</summary>
-        public Dictionary<int, long> ProcessTree() => LinuxProcess.Descendants(_process.Id);
+        /// <summary>
+        /// The AppHost, its descendants, and DCP with everything it runs (DCP detaches from the AppHost and
+        /// watches it by pid: <c>--monitor PID</c>).
+        /// </summary>
+        public Dictionary<int, LinuxProcess.Identity> ProcessTree() => LinuxProcess.TreeOf(_process.Id);
 
         /// <summary>Sends SIGINT (what Ctrl+C sends) and returns the exit code.</summary>
         public async Task<int> InterruptAsync(TimeSpan timeout)
@@ -175,31 +194,28 @@ public sealed partial class AppHostProcessTests
                 return;
             }
             _output.Enqueue(line);
-            if (StartedLine().Match(line) is { Success: true } started)
+            if (UrlLine().Match(line) is { Success: true } url)
             {
-                ReportedPids[started.Groups["name"].Value] = int.Parse(started.Groups["pid"].Value, CultureInfo.InvariantCulture);
-            }
-            else if (UrlLine().Match(line) is { Success: true } url)
-            {
-                if (url.Groups["what"].Value == "API")
+                switch (url.Groups["what"].Value)
                 {
-                    ApiUrl = url.Groups["url"].Value;
-                }
-                else
-                {
-                    WorkerHealthUrl = url.Groups["url"].Value;
+                    case "API":
+                        ApiUrl = url.Groups["url"].Value;
+                        break;
+                    case "Worker health":
+                        WorkerHealthUrl = url.Groups["url"].Value;
+                        break;
+                    case "Dashboard":
+                        DashboardUrl = url.Groups["url"].Value;
+                        break;
                 }
             }
-            else if (line == "[apphost] Press Ctrl+C to stop.")
+            else if (line == "Press Ctrl+C to stop.")
             {
                 _ready.TrySetResult();
             }
         }
 
-        [GeneratedRegex(@"^\[apphost\] started (?<name>\w+): pid (?<pid>\d+)")]
-        private static partial Regex StartedLine();
-
-        [GeneratedRegex(@"^\[apphost\]\s+(?<what>API|Worker health)\s+(?<url>http\S+)$")]
+        [GeneratedRegex(@"^\s+(?<what>API|Worker health|Dashboard):\s+(?<url>http\S+)$")]
         private static partial Regex UrlLine();
 
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -209,31 +225,80 @@ public sealed partial class AppHostProcessTests
     /// <summary>Reads <c>/proc</c>: which processes descend from which, and whether one still runs.</summary>
     private static class LinuxProcess
     {
-        public static Dictionary<int, long> Descendants(int root)
+        /// <summary>A process as it was seen: its start time tells a reused pid apart.</summary>
+        public sealed record Identity(long StartTime, string Program);
+
+        public static Dictionary<int, Identity> TreeOf(int appHost)
         {
             var all = Directory.GetDirectories("/proc")
                 .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? Stat(pid) : null)
                 .OfType<ProcessStat>()
                 .ToList();
-            var tree = new Dictionary<int, long>();
-            var queue = new Queue<int>([root]);
+            var roots = all.Where(process => process.Pid == appHost || IsDcpWatching(process.Pid, appHost)).Select(process => process.Pid);
+            var tree = new Dictionary<int, Identity>();
+            var queue = new Queue<int>(roots);
             while (queue.TryDequeue(out var pid))
             {
+                if (all.FirstOrDefault(process => process.Pid == pid) is { } root)
+                {
+                    tree.TryAdd(pid, new Identity(root.StartTime, Program(pid)));
+                }
                 foreach (var child in all.Where(process => process.ParentPid == pid))
                 {
-                    if (tree.TryAdd(child.Pid, child.StartTime))
+                    if (tree.TryAdd(child.Pid, new Identity(child.StartTime, Program(child.Pid))))
                     {
                         queue.Enqueue(child.Pid);
                     }
                 }
             }
-            tree[root] = all.Single(process => process.Pid == root).StartTime;
             return tree;
         }
 
+        /// <summary>Polls until every process of <paramref name="processes"/> has exited; returns those still running.</summary>
+        public static async Task<List<string>> WaitForExitAsync(Dictionary<int, Identity> processes, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                var running = processes.Where(process => IsRunning(process.Key, process.Value.StartTime))
+                    .Select(process => $"{process.Key} {process.Value.Program}")
+                    .ToList();
+                if (running.Count == 0 || deadline.Elapsed > timeout)
+                {
+                    return running;
+                }
+                await Task.Delay(500, Ct);
+            }
+        }
+
         /// <summary>True if <paramref name="pid"/> is still the process that started at <paramref name="startTime"/> and is not a zombie.</summary>
-        public static bool IsRunning(int pid, long startTime) =>
+        private static bool IsRunning(int pid, long startTime) =>
             Stat(pid) is { } stat && stat.StartTime == startTime && stat.State != 'Z';
+
+        private static bool IsDcpWatching(int pid, int appHost)
+        {
+            var arguments = Arguments(pid);
+            var monitor = Array.IndexOf(arguments, "--monitor");
+            return arguments.Length > 0 && Path.GetFileName(arguments[0]) == "dcp"
+                && monitor > 0 && monitor + 1 < arguments.Length
+                && arguments[monitor + 1] == appHost.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The program's file name: <c>postgres</c>, <c>redis-server</c>, <c>AskVideo.Api</c>, <c>dcp</c>, ...</summary>
+        private static string Program(int pid) =>
+            Arguments(pid) is [var first, ..] ? Path.GetFileName(first).Split(' ')[0].TrimEnd(':') : "";
+
+        private static string[] Arguments(int pid)
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            }
+            catch (IOException)
+            {
+                return [];
+            }
+        }
 
         private static ProcessStat? Stat(int pid)
         {

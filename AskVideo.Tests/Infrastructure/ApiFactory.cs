@@ -37,7 +37,7 @@ public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:postgres"] = _database,
+            ["ConnectionStrings:askvideo"] = _database,
             ["ConnectionStrings:redis"] = services.Redis.ConnectionString,
             ["Jwt:SigningKey"] = SigningKey,
             ["MediaUrls:SigningKey"] = MediaSigningKey,

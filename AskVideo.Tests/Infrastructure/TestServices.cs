@@ -1,4 +1,4 @@
-using AskVideo.AppHost.LocalServers;
+using AskVideo.LocalServers;
 using AskVideo.Core.Data;
 
 [assembly: AssemblyFixture(typeof(AskVideo.Tests.Infrastructure.TestServices))]

@@ -37,7 +37,7 @@ public sealed record WorkerSettings(string Database, string MediaRoot)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:postgres"] = Database,
+            ["ConnectionStrings:askvideo"] = Database,
             ["ConnectionStrings:redis"] = services.Redis.ConnectionString,
             ["ConnectionStrings:transcription"] = Transcription,
             ["Media:Root"] = MediaRoot,

@@ -22,8 +22,9 @@ public sealed class PlatformTests(ApiFactory api) : IClassFixture<ApiFactory>
         var health = await (await _client.GetAsync("/health", Ct)).AssertStatus(HttpStatusCode.OK).JsonAsync();
 
         Assert.Equal("Healthy", health["status"]!.GetValue<string>());
-        Assert.Equal("Healthy", health["checks"]!["postgres"]!["status"]!.GetValue<string>());
-        Assert.Equal("Healthy", health["checks"]!["redis"]!["status"]!.GetValue<string>());
+        // The checks are the client integrations' own: the DbContext's (PostgreSQL) and Redis's.
+        Assert.Equal("Healthy", health["checks"]!["AppDbContext"]!["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", health["checks"]!["StackExchange.Redis"]!["status"]!.GetValue<string>());
     }
 
     [Fact]

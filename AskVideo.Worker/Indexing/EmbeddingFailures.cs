@@ -1,4 +1,5 @@
-using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Infrastructure;
+
 
 namespace AskVideo.Worker.Indexing;
 

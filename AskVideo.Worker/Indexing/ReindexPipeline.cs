@@ -4,6 +4,7 @@ using AskVideo.Core.Jobs;
 using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
 using AskVideo.ServiceDefaults;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
 using Microsoft.EntityFrameworkCore;

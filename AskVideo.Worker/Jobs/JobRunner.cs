@@ -3,6 +3,7 @@ using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Indexing;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Pipeline;
 using Microsoft.Extensions.Options;
 

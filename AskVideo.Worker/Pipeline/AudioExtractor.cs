@@ -1,4 +1,5 @@
 using System.Globalization;
+using AskVideo.Worker.Infrastructure;
 
 namespace AskVideo.Worker.Pipeline;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using AskVideo.ServiceDefaults;
-using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Transcription;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Transcription;
 using Microsoft.EntityFrameworkCore;

@@ -6,7 +6,7 @@ using AskVideo.Core.Search;
 using AskVideo.Core.Storage;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Indexing;
-using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Transcription;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using AskVideo.Worker.Jobs;
-using AskVideo.Worker.Pipeline;
+using AskVideo.Worker.Infrastructure;
 using Microsoft.Extensions.AI;
 
 namespace AskVideo.Worker.Transcription;

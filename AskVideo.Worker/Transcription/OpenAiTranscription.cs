@@ -1,6 +1,6 @@
 using System.ClientModel;
 using AskVideo.Core.AI;
-using AskVideo.Worker.Jobs;
+using AskVideo.Worker.Infrastructure;
 using Microsoft.Extensions.AI;
 using OpenAI.Audio;
 

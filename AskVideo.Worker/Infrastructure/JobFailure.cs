@@ -1,4 +1,4 @@
-namespace AskVideo.Worker.Jobs;
+namespace AskVideo.Worker.Infrastructure;
 
 /// <summary>
 /// A failure the pipeline understood. <see cref="UserMessage"/> is what the video's owner reads;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AskVideo.AppHost.LocalServers;
+namespace AskVideo.LocalServers;
 
 /// <summary>Finds TCP ports on 127.0.0.1.</summary>
 public static class LoopbackPort

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace AskVideo.AppHost.LocalServers;
+namespace AskVideo.LocalServers;
 
 /// <summary>
 /// A PostgreSQL server run from the machine's binaries, on a free loopback port, with its cluster in
@@ -44,14 +44,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
         var binDirectory = FindBinDirectory();
-        // PostgreSQL refuses to run as root.
-        var runAs = Environment.IsPrivilegedProcess ? SuperUser : null;
-
-        await WaitForPreviousServerToExitAsync(dataDirectory, cancellationToken);
-        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
-        {
-            await InitializeClusterAsync(binDirectory, dataDirectory, runAs, fastButUnsafe, cancellationToken);
-        }
+        var runAs = RunAsUser;
+        await PrepareClusterAsync(dataDirectory, cancellationToken, fastButUnsafe);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -82,6 +76,36 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>PostgreSQL refuses to run as root: then the server runs as the <c>postgres</c> user.</summary>
+    public static string? RunAsUser => Environment.IsPrivilegedProcess ? SuperUser : null;
+
+    /// <summary>
+    /// Makes <paramref name="dataDirectory"/> ready for a server: waits for a server of an earlier run to
+    /// finish stopping, then runs <c>initdb</c> when the folder holds no cluster yet.
+    /// </summary>
+    public static async Task PrepareClusterAsync(
+        string dataDirectory, CancellationToken cancellationToken, bool fastButUnsafe = false)
+    {
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        await WaitForPreviousServerToExitAsync(dataDirectory, cancellationToken);
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            await InitializeClusterAsync(FindBinDirectory(), dataDirectory, RunAsUser, fastButUnsafe, cancellationToken);
+        }
+    }
+
+    /// <summary>The full path of the <c>postgres</c> server program.</summary>
+    public static string ServerExecutable => Path.Combine(FindBinDirectory(), "postgres");
+
+    /// <summary>Creates the database <paramref name="name"/> on the server at <paramref name="serverConnectionString"/> unless it exists.</summary>
+    public static async Task EnsureDatabaseAsync(string serverConnectionString, string name, CancellationToken cancellationToken)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        await CreateDatabaseIfMissingAsync(connection, name, cancellationToken);
     }
 
     /// <summary>A connection string for the database <paramref name="database"/> on this server.</summary>
@@ -120,7 +144,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static List<string> ServerArguments(string dataDirectory, int port, bool fastButUnsafe)
+    /// <summary>The server's command line: loopback TCP on <paramref name="port"/> only, memory for the scenes' indexes.</summary>
+    public static List<string> ServerArguments(string dataDirectory, int port, bool fastButUnsafe = false)
     {
         List<string> arguments =
         [
@@ -269,6 +294,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private async Task EnsureDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAdminConnectionAsync(cancellationToken);
+        await CreateDatabaseIfMissingAsync(connection, name, cancellationToken);
+    }
+
+    private static async Task CreateDatabaseIfMissingAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)

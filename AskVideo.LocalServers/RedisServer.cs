@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace AskVideo.AppHost.LocalServers;
+namespace AskVideo.LocalServers;
 
 /// <summary>
 /// A <c>redis-server</c> on a free loopback port. Persistence is the append-only file only

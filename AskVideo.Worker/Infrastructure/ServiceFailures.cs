@@ -1,6 +1,6 @@
 using System.ClientModel;
 
-namespace AskVideo.Worker.Jobs;
+namespace AskVideo.Worker.Infrastructure;
 
 /// <summary>
 /// What a failed request to an OpenAI-compatible service means for a job: a rejected key, a

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace AskVideo.Worker.Pipeline;
+namespace AskVideo.Worker.Infrastructure;
 
 public sealed class ExternalProcessException(string message) : Exception(message);
 

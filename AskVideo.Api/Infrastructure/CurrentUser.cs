@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace AskVideo.Api.Videos;
+namespace AskVideo.Api.Infrastructure;
 
 public static class CurrentUser
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace AskVideo.AppHost.LocalServers;
+namespace AskVideo.LocalServers;
 
 /// <summary>What to start, and how.</summary>
 internal sealed record ChildProcessOptions(string FileName, IReadOnlyList<string> Arguments)

@@ -3,6 +3,7 @@ using AskVideo.Api.Auth;
 using AskVideo.Api.Chat;
 using AskVideo.Api.Email;
 using AskVideo.Api.Groups;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Sharing;
 using AskVideo.Api.Videos;
 using AskVideo.Core;
@@ -10,7 +11,7 @@ using AskVideo.Core.AI;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.Json;
 
-namespace AskVideo.Api.Infrastructure;
+namespace AskVideo.Api;
 
 public static class ApplicationServices
 {
@@ -34,9 +35,11 @@ public static class ApplicationServices
         // Binding failures become exceptions so that one handler turns them into ProblemDetails.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
-        services.AddAppDatabase(builder.Configuration);
+        builder.AddAppDatabase();
+        builder.AddAppRedis();
         services.AddOpenApiDocument();
         services.AddCorsFromConfiguration();
+        services.AddRateLimitAnswers();
         services.AddEmail();
         builder.AddAuth();
         services.AddMediaAndJobs();

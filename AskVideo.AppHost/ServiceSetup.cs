@@ -1,0 +1,122 @@
+using Aspire.Hosting.ApplicationModel;
+using AskVideo.LocalServers;
+using Microsoft.Extensions.Configuration;
+
+namespace AskVideo.AppHost;
+
+/// <summary>The Api's secrets as Aspire parameters (<c>Parameters:jwt-signing-key</c>, <c>Parameters:media-signing-key</c>).</summary>
+internal sealed record SigningKeys(IResourceBuilder<ParameterResource> Jwt, IResourceBuilder<ParameterResource> MediaUrls);
+
+internal static class ServiceSetup
+{
+    private const string JwtKey = "jwt-signing-key";
+    private const string MediaKey = "media-signing-key";
+
+    /// <summary>
+    /// Secret parameters. A local run takes <c>Jwt:SigningKey</c> / <c>MediaUrls:SigningKey</c> when
+    /// set, else a key made once and kept in <c>.data/keys/</c>; a deployment asks for them (azd prompts).
+    /// </summary>
+    public static SigningKeys AddSigningKeys(this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        if (settings.IsRunMode)
+        {
+            SetParameterDefault(builder, JwtKey, builder.Configuration["Jwt:SigningKey"], settings.PathIn("keys/jwt-signing-key"));
+            SetParameterDefault(builder, MediaKey, builder.Configuration["MediaUrls:SigningKey"], settings.PathIn("keys/media-signing-key"));
+        }
+        return new SigningKeys(builder.AddParameter(JwtKey, secret: true), builder.AddParameter(MediaKey, secret: true));
+    }
+
+    /// <summary>
+    /// One HTTP endpoint. A local run binds it to 127.0.0.1 on a known port, without DCP's proxy in
+    /// front (uploads and media are streamed straight from Kestrel); a deployment lets the platform choose.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceEndpoint(
+        this IResourceBuilder<ProjectResource> service, AppHostSettings settings, int? port, bool external)
+    {
+        if (settings.IsRunMode)
+        {
+            var chosen = port ?? LoopbackPort.PickFree();
+            service.WithHttpEndpoint(port: chosen, targetPort: chosen, name: "http", isProxied: false)
+                .WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1");
+        }
+        else
+        {
+            service.WithHttpEndpoint(name: "http");
+        }
+        if (external)
+        {
+            service.WithExternalHttpEndpoints();
+        }
+        return service.WithHttpHealthCheck("/health");
+    }
+
+    /// <summary>
+    /// A local run starts the program the AppHost's build produced (<c>.artifacts/bin/NAME/CONFIGURATION/</c>)
+    /// instead of <c>dotnet run</c>, which would evaluate the project again (seconds on a busy machine)
+    /// and keep one more process per service. Without that output, <c>dotnet run</c> it is.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> RunBuiltProgram(this IResourceBuilder<ProjectResource> service, AppHostSettings settings)
+    {
+        if (!settings.IsRunMode)
+        {
+            return service;
+        }
+        var name = Path.GetFileNameWithoutExtension(service.Resource.GetProjectMetadata().ProjectPath);
+        var ownOutput = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var output = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ownOutput)!)!, name, Path.GetFileName(ownOutput));
+        var program = Path.Combine(output, name);
+        return File.Exists(program)
+            ? service.WithAnnotation(new ExecutableAnnotation { Command = program, WorkingDirectory = output }, ResourceAnnotationMutationBehavior.Replace)
+            : service;
+    }
+
+    /// <summary>What Api and Worker share: the media folder, and on a local run, mail and the environment name.</summary>
+    public static IResourceBuilder<ProjectResource> WithSharedSettings(
+        this IResourceBuilder<ProjectResource> service, AppHostSettings settings)
+    {
+        if (!settings.IsRunMode)
+        {
+            // Container Apps mount one Azure Files share here in both apps (docs/deployment.md).
+            return service.WithEnvironment("Media__Root", "/mnt/media");
+        }
+        return service
+            .WithEnvironment("Media__Root", settings.PathIn("media"))
+            .WithEnvironment("Email__PickupDirectory", settings.PathIn("mail"))
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", settings.ServiceEnvironment)
+            // One line per log entry reads better in the dashboard's console view.
+            .WithEnvironment("Logging__Console__FormatterName", "simple")
+            .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true");
+    }
+
+    /// <summary>
+    /// The AI services (<c>Endpoint=...;Key=...;Model=...</c>) are optional: each is passed on when
+    /// <c>ConnectionStrings:NAME</c> is set for the AppHost, and the services fall back to local engines otherwise.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAiConnections(
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (builder.Configuration.GetConnectionString(name) is not { Length: > 0 })
+            {
+                continue;
+            }
+            var connection = builder.Resources.OfType<IResourceWithConnectionString>().FirstOrDefault(resource => resource.Name == name) is { } existing
+                ? builder.CreateResourceBuilder(existing)
+                : builder.AddConnectionString(name);
+            service.WithReference(connection);
+        }
+        return service;
+    }
+
+    private static void SetParameterDefault(IDistributedApplicationBuilder builder, string parameter, string? configured, string keyFile)
+    {
+        var key = $"Parameters:{parameter}";
+        if (builder.Configuration[key] is { Length: > 0 })
+        {
+            return;
+        }
+        var value = configured is { Length: > 0 } ? configured : SigningKey.LoadOrCreate(keyFile);
+        builder.Configuration.AddInMemoryCollection([new(key, value)]);
+    }
+}
