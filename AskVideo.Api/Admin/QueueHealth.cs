@@ -24,20 +24,20 @@ public sealed class QueueHealth(IConnectionMultiplexer redis, NpgsqlDataSource d
         long length = 0, pending = 0;
         double? oldestAge = null;
         List<QueueConsumer> consumers = [];
-        if (await database.KeyExistsAsync(_stream.Key))
+        if (await database.KeyExistsAsync(_stream.Key).WaitAsync(cancellationToken))
         {
-            length = (await database.StreamInfoAsync(_stream.Key)).Length;
-            var groups = await database.StreamGroupInfoAsync(_stream.Key);
+            length = (await database.StreamInfoAsync(_stream.Key).WaitAsync(cancellationToken)).Length;
+            var groups = await database.StreamGroupInfoAsync(_stream.Key).WaitAsync(cancellationToken);
             if (groups.Any(g => g.Name == JobStream.Group))
             {
-                var summary = await database.StreamPendingAsync(_stream.Key, JobStream.Group);
+                var summary = await database.StreamPendingAsync(_stream.Key, JobStream.Group).WaitAsync(cancellationToken);
                 pending = summary.PendingMessageCount;
                 // An entry id starts with the millisecond it was added: the oldest pending entry's age.
                 if (pending > 0 && EntryTime(summary.LowestPendingMessageId) is { } added)
                 {
                     oldestAge = Math.Max(0, (DateTimeOffset.UtcNow - added).TotalSeconds);
                 }
-                consumers = [.. (await database.StreamConsumerInfoAsync(_stream.Key, JobStream.Group))
+                consumers = [.. (await database.StreamConsumerInfoAsync(_stream.Key, JobStream.Group).WaitAsync(cancellationToken))
                     .Select(c => new QueueConsumer(c.Name, c.PendingMessageCount, c.IdleTimeInMilliseconds / 1000.0))
                     .OrderBy(c => c.Name, StringComparer.Ordinal)];
             }
