@@ -62,7 +62,7 @@ public sealed partial class ReindexPipeline(
                     && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running)))
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(v => v.ProgressStage, VideoStages.Completed)
-                    .SetProperty(v => v.ProgressPercent, 100)
+                    .SetProperty(v => v.ProgressPercent, VideoStages.CompletedPercent)
                     .SetProperty(v => v.ErrorMessage, (string?)null)
                     .SetProperty(v => v.UpdatedAt, now), ct);
         }, cancellationToken);

@@ -104,7 +104,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         // An index job's video stays completed (and at stage index) while the job waits.
         await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Processing)
-            .SetProperty(v => v.ProgressStage, "retrying")
+            .SetProperty(v => v.ProgressStage, VideoStages.Retrying)
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -132,7 +132,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         }
         await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Error)
-            .SetProperty(v => v.ProgressStage, "error")
+            .SetProperty(v => v.ProgressStage, VideoStages.Error)
             .SetProperty(v => v.ErrorMessage, Truncate(userMessage, 1000))
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         // A failed re-index leaves the video completed with its previous scenes, and says so,
@@ -143,7 +143,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
                 && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(v => v.ProgressStage, VideoStages.IndexFailed)
-                .SetProperty(v => v.ProgressPercent, 100)
+                .SetProperty(v => v.ProgressPercent, VideoStages.CompletedPercent)
                 .SetProperty(v => v.ErrorMessage, VideoStages.IndexFailedMessage)
                 .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -29,8 +29,8 @@ public sealed class TranscriptStore(JobStore jobs, TimeProvider time)
             // Locks the video row first, so two transcripts of one video are written one after the other.
             var found = await db.Videos.Where(v => v.Id == job.VideoId).ExecuteUpdateAsync(set => set
                 .SetProperty(v => v.Status, VideoStatus.Completed)
-                .SetProperty(v => v.ProgressStage, "completed")
-                .SetProperty(v => v.ProgressPercent, 100)
+                .SetProperty(v => v.ProgressStage, VideoStages.Completed)
+                .SetProperty(v => v.ProgressPercent, VideoStages.CompletedPercent)
                 .SetProperty(v => v.ErrorMessage, (string?)null)
                 .SetProperty(v => v.TranscriptText, text)
                 .SetProperty(v => v.Language, language)
