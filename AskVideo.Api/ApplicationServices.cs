@@ -22,11 +22,16 @@ public static class ApplicationServices
 
         // The public API speaks snake_case, as the original one did.
         services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new StorableTextJsonConverter());
+            options.SerializerOptions.Converters.Add(new StorableTextJsonElementConverter());
+        });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("trace_id", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Binding failures become exceptions so that one handler turns them into ProblemDetails.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
@@ -54,12 +59,16 @@ public static class ApplicationServices
         // Resolve the signing key now, so a missing or malformed key stops the start, not a request.
         app.Services.GetRequiredService<JwtSigningKey>();
         app.Services.GetRequiredService<MediaUrls>();
+        // Connect to Redis now (it may be down: the client then keeps trying in the background), so
+        // that no upload ever waits for the first connection inside its request.
+        app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStorableTextCheck();
         app.UseRateLimiter();
         return app;
     }

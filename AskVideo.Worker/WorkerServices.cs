@@ -35,6 +35,7 @@ public static class WorkerServices
         services.AddSingleton<ReindexPipeline>();
 
         services.AddSingleton<JobStore>();
+        services.AddSingleton<DatabaseGate>();
         services.AddSingleton<JobStreamClient>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService<JobConsumer>();

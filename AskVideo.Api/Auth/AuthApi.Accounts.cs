@@ -117,7 +117,9 @@ public static partial class AuthApi
         TokenService tokens, CancellationToken cancellationToken)
     {
         // Check the password rules before using up the token, so a weak password can be retried.
-        if (await users.FindByIdAsync(request.Uid!) is { } candidate
+        // A uid that is no user id is left to the token check below, which calls the link invalid.
+        if (int.TryParse(request.Uid, NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            && await users.FindByIdAsync(uid.ToString(CultureInfo.InvariantCulture)) is { } candidate
             && await ValidatePasswordAsync(users, candidate, request.NewPassword!) is { } weak)
         {
             return weak;

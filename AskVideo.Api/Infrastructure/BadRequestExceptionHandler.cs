@@ -42,11 +42,12 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         var field = json.Path is { Length: > 2 } path ? path[2..] : "body";
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
-            [field] = [field == "body" ? "The body is not valid JSON." : "The value is not valid JSON for this field."],
+            [field] = [json is UnstorableTextException ? StorableText.Message
+                : field == "body" ? "The body is not valid JSON." : "The value is not valid JSON for this field."],
         })
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "The request body is not valid JSON.",
+            Title = json is UnstorableTextException ? StorableText.Title : "The request body is not valid JSON.",
         };
     }
 

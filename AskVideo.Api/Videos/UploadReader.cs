@@ -1,4 +1,4 @@
-using System.Text;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Core.Storage;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -107,6 +107,10 @@ public sealed class UploadReader(IMediaStorage storage)
         {
             return UploadRejection.Invalid("file", "Send the file as a file part, with its file name (for example talk.mp4).");
         }
+        if (!StorableText.IsStorable(clientName))
+        {
+            return UploadRejection.Invalid("file", "The file name: " + StorableText.Message);
+        }
         var fileName = UploadFileName.Sanitize(clientName);
         if (MediaFormats.AcceptedExtension(fileName) is not { } extension)
         {
@@ -134,7 +138,11 @@ public sealed class UploadReader(IMediaStorage storage)
             var max = field == "title" ? VideoRules.TitleMaxLength : VideoRules.DescriptionMaxLength;
             return UploadRejection.Invalid(field, $"At most {max} characters.");
         }
-        set(Encoding.UTF8.GetString(buffer, 0, length));
+        if (StorableText.TryDecode(buffer.AsSpan(0, length)) is not { } text)
+        {
+            return UploadRejection.Invalid(field, StorableText.Message);
+        }
+        set(text);
         return null;
     }
 }

@@ -8,8 +8,8 @@ namespace AskVideo.Api.Videos;
 
 /// <summary>
 /// Queues a video for the Worker: a Job row written in the caller's transaction (the outbox), then
-/// published to the Redis stream after commit. When Redis is down the publish fails quietly and the
-/// Worker's relay publishes the job once the grace period is over.
+/// published to the Redis stream after commit. When Redis is down or slow the publish gives up
+/// quietly after a bound, and the Worker's relay publishes the job once the grace period is over.
 /// </summary>
 public sealed class VideoJobs(
     AppDbContext db, JobPublisher publisher, IOptions<VideoJobOptions> options, TimeProvider clock, ILogger<VideoJobs> logger)
@@ -35,14 +35,15 @@ public sealed class VideoJobs(
     }
 
     /// <summary>
-    /// Publishes a committed job. Not tied to the request: once the job is committed, a client that
-    /// hangs up should not leave it to wait for the relay.
+    /// Publishes a committed job, waiting for Redis at most <see cref="VideoJobOptions.PublishTimeout"/>.
+    /// Not tied to the request: once the job is committed, a client that hangs up should not leave
+    /// it to wait for the relay.
     /// </summary>
     public async Task<bool> PublishAsync(Job job)
     {
         try
         {
-            return await publisher.TryPublishAsync(db, job.Id, job.TraceParent, CancellationToken.None);
+            return await publisher.TryPublishAsync(db, job.Id, job.TraceParent, CancellationToken.None, options.Value.PublishTimeout);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {

@@ -48,4 +48,11 @@ public sealed class VideoJobOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan PublishGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long an upload waits for Redis after its commit. The job is safe in PostgreSQL by then,
+    /// so a slow or unreachable Redis only leaves it to the relay; the upload answers regardless.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -15,18 +15,19 @@ public sealed class JobPublisher(IConnectionMultiplexer redis, NpgsqlDataSource 
 {
     private readonly JobStream _stream = JobStream.For(dataSource);
 
-    /// <summary>Publishes one job; returns false (and logs) when Redis cannot be reached.</summary>
-    public async Task<bool> TryPublishAsync(AppDbContext db, long jobId, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one job; returns false (and logs) when Redis cannot be reached, or has not answered
+    /// within <paramref name="redisTimeout"/> (infinite when not given: then the client's own timeouts apply).
+    /// A publish given up on may still land later; the job is then published twice, which workers
+    /// tolerate (the lease decides who runs it, and a finished job's entry is only acknowledged).
+    /// </summary>
+    public async Task<bool> TryPublishAsync(
+        AppDbContext db, long jobId, string? traceParent, CancellationToken cancellationToken, TimeSpan? redisTimeout = null)
     {
         var publishing = DateTimeOffset.UtcNow;
         try
         {
-            var database = redis.GetDatabase();
-            NameValueEntry[] fields = traceParent is null
-                ? [new(JobStream.JobIdField, jobId)]
-                : [new(JobStream.JobIdField, jobId), new(JobStream.TraceParentField, traceParent)];
-            await database.StreamAddAsync(_stream.Key, fields);
-            await database.PublishAsync(RedisChannel.Literal(_stream.WakeChannel), jobId);
+            await AddToStreamAsync(jobId, traceParent).WaitAsync(redisTimeout ?? Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -40,5 +41,15 @@ public sealed class JobPublisher(IConnectionMultiplexer redis, NpgsqlDataSource 
         await db.Jobs.Where(j => j.Id == jobId && (j.Status != JobStatus.Pending || j.UpdatedAt <= publishing))
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.PublishedAt, DateTimeOffset.UtcNow), cancellationToken);
         return true;
+    }
+
+    private async Task AddToStreamAsync(long jobId, string? traceParent)
+    {
+        var database = redis.GetDatabase();
+        NameValueEntry[] fields = traceParent is null
+            ? [new(JobStream.JobIdField, jobId)]
+            : [new(JobStream.JobIdField, jobId), new(JobStream.TraceParentField, traceParent)];
+        await database.StreamAddAsync(_stream.Key, fields);
+        await database.PublishAsync(RedisChannel.Literal(_stream.WakeChannel), jobId);
     }
 }

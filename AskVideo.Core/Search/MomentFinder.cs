@@ -26,6 +26,9 @@ public sealed class MomentOptions
     /// </summary>
     public double LengthPenalty { get; set; } = 0.05;
 
+    /// <summary>Moments found in each scene: the best, then the best of the rest, and so on.</summary>
+    public int PerScene { get; set; } = 3;
+
     /// <summary>How much the question's words held anywhere in a scene count for its rank, beside those of its best moment.</summary>
     public double SceneWeight { get; set; } = 0.25;
 }

@@ -57,8 +57,6 @@ public sealed class SceneSearch(
     /// <summary>How much vector similarity counts beside the words' evidence.</summary>
     public const double VectorWeight = 0.5;
 
-    /// <summary>Moments found in each scene: the best, and the best of the rest.</summary>
-    public const int MomentsPerScene = 2;
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(
         int groupId, string question, int topK, CancellationToken cancellationToken, SearchMethod method = SearchMethod.Hybrid)
@@ -93,7 +91,7 @@ public sealed class SceneSearch(
             {
                 var (language, parts) = segments.GetValueOrDefault(hit.Id, ("", [new SegmentTerms(hit.Start, hit.End, hit.Text, [])]));
                 var weights = terms.WeightsFor(language);
-                var found = MomentFinder.Top(parts, weights, moments.Value, MomentsPerScene);
+                var found = MomentFinder.Top(parts, weights, moments.Value, moments.Value.PerScene);
                 var scene = Evidence(parts, weights);
                 double? cosine = similarity.TryGetValue(hit.Id, out var c) ? c : null;
                 var rank = found[0].Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
@@ -104,7 +102,7 @@ public sealed class SceneSearch(
         var ranked = scored.OrderByDescending(s => s.Hit.Rank).ThenBy(s => s.Hit.Id).Select(s => s.Hit).ToList();
         var passages = Spread(ranked, topK, run =>
         {
-            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Evidence).Take(MomentsPerScene)];
+            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Evidence).Take(moments.Value.PerScene)];
             return (found, [.. run.SelectMany(h => byId[h.Id].All)], run.Max(h => byId[h.Id].Similarity));
         });
         activity?.SetTag("askvideo.retrieval.best_evidence", passages.Count > 0 ? passages[0].Moment.Evidence : 0);

@@ -50,6 +50,10 @@ public class ApiFactory(TestServices services) : WebApplicationFactory<AskVideo.
             ["RateLimits:Chat:AskPermitsPerUser"] = "10000",
             ["RateLimits:Chat:AskPermitsPerGuestIp"] = "10000",
             ["RateLimits:Chat:FeedbackPermits"] = "10000",
+            // A loaded machine can take longer than the default 250 ms to publish a job; the tests
+            // that check the job on the stream must not depend on that. The bound itself is tested
+            // against a Redis that never answers (RedisPartitionTests).
+            ["Worker:PublishTimeout"] = "00:00:05",
         };
         foreach (var (key, value) in Settings)
         {

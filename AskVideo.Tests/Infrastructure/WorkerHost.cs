@@ -5,6 +5,8 @@ using System.Runtime.InteropServices;
 using AskVideo.Worker.Jobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AskVideo.Tests.Infrastructure;
 
@@ -19,8 +21,14 @@ public sealed record WorkerSettings(string Database, string MediaRoot)
 
     public string ConsumerName { get; init; } = $"test-worker-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>Short enough that a killed worker's job is claimed within seconds.</summary>
-    public TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The lease, long enough that a loaded machine does not outrun it. Tests of a killed worker
+    /// shorten it, so that its job is claimed within seconds.
+    /// </summary>
+    public TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of an in-process worker; a fake one lets a test move time on by itself.</summary>
+    public TimeProvider? Time { get; init; }
 
     /// <summary>Any other setting, by configuration key (<c>Worker:Concurrency</c>, ...).</summary>
     public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
@@ -53,7 +61,7 @@ public static class WorkerHost
     /// <summary>A worker inside the test process (fast; its spans reach the test's ActivityListener).</summary>
     public static InProcessWorker StartInProcess(TestServices services, WorkerSettings settings)
     {
-        var worker = new InProcessWorker(settings.ToConfiguration(services));
+        var worker = new InProcessWorker(settings.ToConfiguration(services), settings.Time);
         try
         {
             worker.Start();
@@ -72,7 +80,7 @@ public static class WorkerHost
 }
 
 /// <summary>The Worker's own host on Kestrel (port 0), configured like a deployment would be.</summary>
-public sealed class InProcessWorker(IDictionary<string, string?> settings) : WebApplicationFactory<WorkerOptions>
+public sealed class InProcessWorker(IDictionary<string, string?> settings, TimeProvider? time = null) : WebApplicationFactory<WorkerOptions>
 {
     internal void Start()
     {
@@ -87,6 +95,10 @@ public sealed class InProcessWorker(IDictionary<string, string?> settings) : Web
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
@@ -9,7 +8,6 @@ namespace AskVideo.Tests.Videos;
 
 public sealed class VideoEventsTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly TimeSpan s_eventTimeout = TimeSpan.FromSeconds(5);
     private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -18,16 +16,13 @@ public sealed class VideoEventsTests(ApiFactory api) : IClassFixture<ApiFactory>
         using var user = await api.SignInNewUserAsync();
         var video = await user.Client.UploadOkAsync(await api.Servers.Media.SpokenAsync(".mp3", cancellationToken: Ct));
         var id = video["id"]!.GetValue<int>();
-        var clock = Stopwatch.StartNew();
 
         using var response = await user.Client.GetAsync($"/api/videos/{id}/events/", HttpCompletionOption.ResponseHeadersRead, Ct);
         response.AssertStatus(HttpStatusCode.OK);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         await using var events = SseParser.Create(await response.Content.ReadAsStreamAsync(Ct)).EnumerateAsync(Ct).GetAsyncEnumerator(Ct);
 
-        var first = await NextAsync(events);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The first event took {clock.ElapsedMilliseconds} ms.");
-        AssertEvent(first, "pending", "queued", 0, null);
+        AssertEvent(await NextAsync(events), "pending", "queued", 0, null);
 
         await api.SetStatusAsync(id, VideoStatus.Processing, "transcribe", 40);
         AssertEvent(await NextAsync(events), "processing", "transcribe", 40, null);
@@ -70,7 +65,8 @@ public sealed class VideoEventsTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     private static async Task<SseItem<string>> NextAsync(IAsyncEnumerator<SseItem<string>> events)
     {
-        var moved = await events.MoveNextAsync().AsTask().WaitAsync(s_eventTimeout);
+        // Bounded by the test's own time limit: the enumerator was created with its token.
+        var moved = await events.MoveNextAsync();
         Assert.True(moved, "The stream ended early.");
         return events.Current;
     }

@@ -7,6 +7,9 @@ namespace AskVideo.Tests.Worker;
 /// <summary>Workers as real processes that die or are stopped in the middle of a job.</summary>
 public sealed class WorkerCrashTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>, IDisposable
 {
+    // Short on purpose: the killed worker's lease must lapse before another worker may take its job.
+    // A worker that stalls past such a lease cannot run its job twice (see LeaseTests).
+    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -17,7 +20,7 @@ public sealed class WorkerCrashTests(WorkerTestbed bed) : IClassFixture<WorkerTe
     {
         var tone = await bed.Media.TimeCodedToneAsync(60, Ct);
         bed.OpenAi.Transcriptions.HoldRequests();
-        await using var doomed = await WorkerHost.StartProcessAsync(bed.Services, bed.WorkerSettings() with { ConsumerName = "doomed" }, Ct);
+        await using var doomed = await WorkerHost.StartProcessAsync(bed.Services, bed.WorkerSettings() with { ConsumerName = "doomed", ClaimIdleTime = s_lease }, Ct);
 
         var queued = await bed.QueueAsync(tone);
         await bed.OpenAi.Transcriptions.WaitForRequestsAsync(1, s_timeout);
@@ -30,7 +33,7 @@ public sealed class WorkerCrashTests(WorkerTestbed bed) : IClassFixture<WorkerTe
         bed.OpenAi.Transcriptions.ReleaseHeld();
         Assert.Equal(1, await bed.UnacknowledgedAsync());
 
-        await using var rescuer = WorkerHost.StartInProcess(bed.Services, bed.WorkerSettings() with { ConsumerName = "rescuer" });
+        await using var rescuer = WorkerHost.StartInProcess(bed.Services, bed.WorkerSettings() with { ConsumerName = "rescuer", ClaimIdleTime = s_lease });
         var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
 
         Assert.Equal(VideoStatus.Completed, video.Status);

@@ -15,6 +15,7 @@ public sealed partial class JobConsumer(
     JobStreamClient stream,
     JobStore jobs,
     JobRunner runner,
+    DatabaseGate database,
     IOptions<WorkerOptions> options,
     IOptions<HostOptions> hostOptions,
     TimeProvider time,
@@ -25,6 +26,10 @@ public sealed partial class JobConsumer(
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<long, Task> _running = new();
+    // The jobs being run right now. A second entry for one of them (its own entry claimed back
+    // after a stall, or a copy the relay published) is not started: the run in progress
+    // acknowledges its entry, and a copy left pending is dropped once claimed after the job ended.
+    private readonly ConcurrentDictionary<long, byte> _runningJobs = new();
     private readonly CancellationTokenSource _release = new();
     private long _runs;
 
@@ -56,7 +61,9 @@ public sealed partial class JobConsumer(
                     subscribed = true;
                 }
 
-                var free = Options.Concurrency - _running.Count;
+                // While PostgreSQL is down, entries stay in the stream for later rather than piling
+                // up here; the run that found it down resumes by itself.
+                var free = database.IsOpen ? Options.Concurrency - _running.Count : 0;
                 if (free > 0 && time.GetUtcNow() >= nextClaim)
                 {
                     nextClaim = time.GetUtcNow() + Options.ClaimIdleTime / 2;
@@ -130,20 +137,32 @@ public sealed partial class JobConsumer(
         base.Dispose();
     }
 
+    /// <summary>Starts a run per entry, except for jobs already running here; returns how many started.</summary>
     private int Start(IReadOnlyList<JobEntry> entries)
     {
+        var started = 0;
         foreach (var entry in entries)
         {
+            if (entry.JobId is { } jobId && !_runningJobs.TryAdd(jobId, 0))
+            {
+                LogAlreadyRunning(jobId, entry.EntryId.ToString());
+                continue;
+            }
             var run = Interlocked.Increment(ref _runs);
             var task = Task.Run(() => RunSafelyAsync(entry), CancellationToken.None);
             _running[run] = task;
+            started++;
             _ = task.ContinueWith(_ =>
             {
                 _running.TryRemove(run, out Task? _);
+                if (entry.JobId is { } id)
+                {
+                    _runningJobs.TryRemove(id, out byte _);
+                }
                 Wake();
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-        return entries.Count;
+        return started;
     }
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
@@ -216,6 +235,9 @@ public sealed partial class JobConsumer(
 
     [LoggerMessage(LogLevel.Information, "Job stream available again")]
     private partial void LogRedisBack();
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} is already running here; stream entry {EntryId} is left to that run")]
+    private partial void LogAlreadyRunning(long jobId, string entryId);
 
     [LoggerMessage(LogLevel.Error, "Stream entry {EntryId} could not be processed; it will be claimed again")]
     private partial void LogRunFailed(Exception exception, string entryId);

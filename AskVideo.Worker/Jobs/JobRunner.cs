@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Indexing;
@@ -14,6 +15,7 @@ namespace AskVideo.Worker.Jobs;
 /// </summary>
 public sealed partial class JobRunner(
     JobStore jobs,
+    DatabaseGate gate,
     JobStreamClient stream,
     TranscriptionPipeline pipeline,
     ReindexPipeline reindex,
@@ -34,7 +36,7 @@ public sealed partial class JobRunner(
             return;
         }
 
-        var (lease, job) = await jobs.TryTakeAsync(jobId, shutdown);
+        var (lease, job) = await TakeAsync(jobId, shutdown);
         if (lease != LeaseResult.Taken || job is null)
         {
             // Finished or gone: a duplicate entry or a leftover, dropped. Held elsewhere: its holder
@@ -66,6 +68,33 @@ public sealed partial class JobRunner(
 
         var result = await ProcessAsync(entry, job, shutdown);
         await FinishAsync(entry, job, result, activity);
+    }
+
+    /// <summary>
+    /// Takes the lease, waiting while PostgreSQL cannot be reached: the worker pauses (see
+    /// <see cref="DatabaseGate"/>) instead of failing the entry, and goes on once the database is back.
+    /// </summary>
+    private async Task<(LeaseResult, Job?)> TakeAsync(long jobId, CancellationToken shutdown)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                var result = await jobs.TryTakeAsync(jobId, shutdown);
+                gate.Open();
+                return result;
+            }
+            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) && !shutdown.IsCancellationRequested)
+            {
+                if (gate.Close())
+                {
+                    LogDatabaseUnavailable(ex.GetBaseException().Message);
+                }
+                await Task.Delay(delay, time, shutdown);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     private enum Outcome { Succeeded, Failed, LeaseLost, Released }
@@ -184,7 +213,7 @@ public sealed partial class JobRunner(
             {
                 try
                 {
-                    if (!await jobs.ExtendAsync(job.Id, stop))
+                    if (!await jobs.ExtendAsync(job, stop))
                     {
                         await leaseLost.CancelAsync();
                         return;
@@ -219,6 +248,9 @@ public sealed partial class JobRunner(
 
     private static string Minutes(TimeSpan span) =>
         span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#}-minute" : $"{span.TotalSeconds:0.#}-second";
+
+    [LoggerMessage(LogLevel.Warning, "PostgreSQL is unavailable; reading jobs is paused until it is back: {Reason}")]
+    private partial void LogDatabaseUnavailable(string reason);
 
     [LoggerMessage(LogLevel.Warning, "Stream entry {EntryId} carries no job id; dropped")]
     private partial void LogMalformedEntry(string entryId);

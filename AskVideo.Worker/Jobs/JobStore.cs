@@ -20,8 +20,9 @@ public enum LeaseResult
 
 /// <summary>
 /// The job state machine in PostgreSQL. Every change after the lease is taken is conditional on
-/// this worker still holding it, so a worker that stalled past its lease cannot overwrite the work
-/// of the one that took over.
+/// this very lease still being held: this worker as owner, and the attempt it took. A worker that
+/// stalled past its lease can therefore overwrite neither the work of another worker that took
+/// over, nor that of its own later attempt at the same job.
 /// </summary>
 public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, TimeProvider time)
 {
@@ -69,16 +70,16 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         await TryTakeAsync(0, cancellationToken);
-        await ExtendAsync(0, cancellationToken);
+        await ExtendAsync(new Job { Id = 0 }, cancellationToken);
     }
 
     /// <summary>Extends the lease; false when this worker no longer holds it.</summary>
-    public async Task<bool> ExtendAsync(long jobId, CancellationToken cancellationToken)
+    public async Task<bool> ExtendAsync(Job job, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lease = Options.ClaimIdleTime;
-        return await Held(db, jobId)
+        return await Held(db, job)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, j => DateTimeOffset.UtcNow + lease), cancellationToken) == 1;
     }
 
@@ -89,7 +90,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+        var held = await Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, notBefore)
@@ -120,7 +121,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+        var held = await Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Failed)
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.LastError, Truncate(error, 2000))
@@ -159,7 +160,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
-        return await Held(db, job.Id).ExecuteUpdateAsync(set => set
+        return await Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, now)
@@ -180,7 +181,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job.Id).ExecuteUpdateAsync(set => set
+        var held = await Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Succeeded)
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.LastError, (string?)null)
@@ -195,11 +196,14 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         return true;
     }
 
-    /// <summary>The job, only while this worker holds its lease.</summary>
-    private IQueryable<Job> Held(AppDbContext db, long jobId)
+    /// <summary>
+    /// The job, only while the lease taken as <paramref name="job"/> is held. Every take counts an
+    /// attempt, so the attempt number tells this worker's takes of the same job apart.
+    /// </summary>
+    private IQueryable<Job> Held(AppDbContext db, Job job)
     {
-        var owner = Owner;
-        return db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == owner);
+        var (owner, id, attempt) = (Owner, job.Id, job.Attempts);
+        return db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Running && j.LeaseOwner == owner && j.Attempts == attempt);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

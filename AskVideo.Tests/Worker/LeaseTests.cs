@@ -1,0 +1,86 @@
+using AskVideo.Core.Data;
+using AskVideo.Core.Jobs;
+using AskVideo.Core.Videos;
+using AskVideo.Tests.Infrastructure;
+using AskVideo.Worker.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AskVideo.Tests.Worker;
+
+/// <summary>
+/// A lease is one take of a job by one worker. A worker that stalls past its lease may take the
+/// same job again (its entry is claimed back, or the relay publishes it again); the stale run must
+/// then neither start twice nor write over the new one.
+/// </summary>
+public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>, IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => bed.OpenAi.Transcriptions.Reset();
+
+    [Fact]
+    public async Task A_stale_take_of_a_job_cannot_extend_retry_or_complete_it_once_the_same_worker_took_it_again()
+    {
+        var queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(5, Ct), publish: false);
+        await using var services = JobStoreServices("same-worker");
+        var store = services.GetRequiredService<JobStore>();
+
+        var (_, stale) = await store.TryTakeAsync(queued.JobId, Ct);
+        await ExpireLeaseAsync(queued.JobId);
+        var (again, current) = await store.TryTakeAsync(queued.JobId, Ct);
+
+        Assert.Equal(LeaseResult.Taken, again);
+        Assert.Equal((1, 2), (stale!.Attempts, current!.Attempts));
+        Assert.False(await store.ExtendAsync(stale, Ct));
+        Assert.False(await store.RetryLaterAsync(stale, "stale", DateTimeOffset.UtcNow, Ct));
+        Assert.False(await store.CompleteAsync(stale, (_, _) => Task.CompletedTask, Ct));
+        Assert.False(await store.FailAsync(stale, "stale", "stale", Ct));
+        Assert.True(await store.ExtendAsync(current, Ct));
+        Assert.True(await store.CompleteAsync(current, (_, _) => Task.CompletedTask, Ct));
+        Assert.Equal((JobStatus.Succeeded, 2), ((await bed.JobAsync(queued.JobId)).Status, (await bed.JobAsync(queued.JobId)).Attempts));
+    }
+
+    [Fact]
+    public async Task A_worker_does_not_start_a_job_it_is_running_when_another_entry_for_it_arrives_after_its_lease_lapsed()
+    {
+        var tone = await bed.Media.TimeCodedToneAsync(30, Ct);
+        bed.OpenAi.Transcriptions.HoldRequests();
+        await using var worker = WorkerHost.StartInProcess(bed.Services, bed.WorkerSettings() with { ConsumerName = "stalling" });
+        var queued = await bed.QueueAsync(tone);
+        await bed.OpenAi.Transcriptions.WaitForRequestsAsync(1, s_timeout);
+
+        // The worker stalled: its lease ran out, and the job's entry comes to it again.
+        await ExpireLeaseAsync(queued.JobId);
+        Assert.True(await bed.PublishAsync(queued.JobId));
+        await WorkerTestbed.WaitForAsync(bed.UnacknowledgedAsync, count => count == 2, s_timeout, "entries delivered");
+        bed.OpenAi.Transcriptions.ReleaseHeld();
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        var job = await bed.JobAsync(queued.JobId);
+        Assert.Equal((JobStatus.Succeeded, "stalling", 1), (job.Status, job.LeaseOwner, job.Attempts));
+        Assert.Single(bed.OpenAi.Transcriptions.Requests);
+        Assert.Equal(6, (await bed.SegmentsAsync(queued.VideoId)).Count);
+    }
+
+    private async Task ExpireLeaseAsync(long jobId)
+    {
+        await using var db = bed.OpenDb();
+        await db.Jobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct);
+    }
+
+    /// <summary>The Worker's job store on the testbed's database, as the consumer <paramref name="consumer"/>.</summary>
+    private ServiceProvider JobStoreServices(string consumer)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<AppDbContext>(options => options.UseNpgsql(bed.DataSource, npgsql => npgsql.UseVector()));
+        services.AddSingleton(Options.Create(new WorkerOptions { ConsumerName = consumer, ClaimIdleTime = TimeSpan.FromMinutes(1) }));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<JobStore>();
+        return services.BuildServiceProvider();
+    }
+}

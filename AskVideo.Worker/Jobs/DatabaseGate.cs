@@ -1,0 +1,17 @@
+namespace AskVideo.Worker.Jobs;
+
+/// <summary>
+/// Closed while PostgreSQL cannot be reached: the consumer then reads no new entries, since every
+/// job needs the database first, and the runs already waiting resume on their own once it is back.
+/// </summary>
+public sealed class DatabaseGate
+{
+    private int _closed;
+
+    public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>Closes the gate; true for the caller that closed it.</summary>
+    public bool Close() => Interlocked.Exchange(ref _closed, 1) == 0;
+
+    public void Open() => Volatile.Write(ref _closed, 0);
+}
