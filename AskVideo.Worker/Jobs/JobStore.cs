@@ -1,6 +1,7 @@
 using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
+using AskVideo.Worker.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,10 +25,10 @@ public enum LeaseResult
 /// stalled past its lease can therefore overwrite neither the work of another worker that took
 /// over, nor that of its own later attempt at the same job.
 /// </summary>
-public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, TimeProvider time)
+public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, JobLeases leases, TimeProvider time)
 {
     private WorkerOptions Options => options.Value;
-    private string Owner => Options.ConsumerName;
+    private string Owner => leases.Owner;
 
     /// <summary>
     /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
@@ -79,7 +80,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lease = Options.ClaimIdleTime;
-        return await Held(db, job)
+        return await leases.Held(db, job)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, j => DateTimeOffset.UtcNow + lease), cancellationToken) == 1;
     }
 
@@ -90,7 +91,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
+        var held = await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, notBefore)
@@ -121,7 +122,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
+        var held = await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Failed)
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.LastError, Truncate(error, 2000))
@@ -160,7 +161,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
-        return await Held(db, job).ExecuteUpdateAsync(set => set
+        return await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, now)
@@ -168,42 +169,6 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.Attempts, j => j.Attempts - 1)
             .SetProperty(j => j.UpdatedAt, now), cancellationToken) == 1;
-    }
-
-    /// <summary>
-    /// Marks the job succeeded and runs <paramref name="saveResults"/> in the same transaction, so
-    /// the results and the job's state commit together or not at all. False (nothing written)
-    /// when this worker no longer holds the lease.
-    /// </summary>
-    public async Task<bool> CompleteAsync(Job job, Func<AppDbContext, CancellationToken, Task> saveResults, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
-            .SetProperty(j => j.Status, JobStatus.Succeeded)
-            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
-            .SetProperty(j => j.LastError, (string?)null)
-            .SetProperty(j => j.FinishedAt, now)
-            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
-        if (held == 0)
-        {
-            return false;
-        }
-        await saveResults(db, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// The job, only while the lease taken as <paramref name="job"/> is held. Every take counts an
-    /// attempt, so the attempt number tells this worker's takes of the same job apart.
-    /// </summary>
-    private IQueryable<Job> Held(AppDbContext db, Job job)
-    {
-        var (owner, id, attempt) = (Owner, job.Id, job.Attempts);
-        return db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Running && j.LeaseOwner == owner && j.Attempts == attempt);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
