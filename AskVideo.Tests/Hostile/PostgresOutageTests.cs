@@ -13,7 +13,7 @@ public sealed class PostgresOutageApiFactory(TestServices services) : ApiFactory
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ConnectionStrings:postgres"] = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Port = DatabaseLink.Port }.ConnectionString,
+        ["ConnectionStrings:askvideo"] = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Port = DatabaseLink.Port }.ConnectionString,
     };
 
     public override async ValueTask DisposeAsync()
@@ -50,7 +50,7 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory api) : IClassFi
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             var report = await health.JsonAsync();
-            Assert.Equal("Unhealthy", report["checks"]!["postgres"]!["status"]!.GetValue<string>());
+            Assert.Equal("Unhealthy", report["checks"]!["AppDbContext"]!["status"]!.GetValue<string>());
         }
 
         api.DatabaseLink.ComeBack();
