@@ -1,4 +1,5 @@
 using AskVideo.Api;
+using AskVideo.Api.Admin;
 using AskVideo.Api.Auth;
 using AskVideo.Api.Chat;
 using AskVideo.Api.Groups;
@@ -7,14 +8,21 @@ using AskVideo.Api.Sharing;
 using AskVideo.Api.Videos;
 using AskVideo.ServiceDefaults;
 
+if (args is [SuperuserCommand.Name, .. var options])
+{
+    return await SuperuserCommand.RunAsync(options);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddAdmin();
 
 var app = builder.Build();
 
 app.UseApplicationPipeline();
+app.UseAccountStatus();
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAuthApi();
@@ -23,5 +31,7 @@ app.MapMediaApi();
 app.MapGroupsApi();
 app.MapSharingApi();
 app.MapChatApi();
+app.MapAdminApi();
 
-app.Run();
+await app.RunAsync();
+return 0;

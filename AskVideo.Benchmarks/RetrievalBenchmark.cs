@@ -111,6 +111,7 @@ internal static class RetrievalBenchmark
         var embed = new List<double>();
         var vectorOnly = new List<double>();
         var fullTextOnly = new List<double>();
+        var termsOnly = new List<double>();
         var load = RetrievalServices.LoadAverage();
         for (var round = 0; round < Rounds; round++)
         {
@@ -136,6 +137,9 @@ internal static class RetrievalBenchmark
                 start = Stopwatch.GetTimestamp();
                 await search.FullTextAsync(groupId, questions[i], TopK * 4, CancellationToken.None);
                 fullTextOnly.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                start = Stopwatch.GetTimestamp();
+                await QueryTerms.ReadAsync(scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>(), groupId, questions[i], CancellationToken.None);
+                termsOnly.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }
         Console.WriteLine($"retrieval latency, SearchAsync top {TopK}, {questions.Count * Rounds} queries per method " +
@@ -153,6 +157,7 @@ internal static class RetrievalBenchmark
         Print("  embedding call alone (loopback)", embed);
         Print("  VectorAsync alone (DB, limit 32)", vectorOnly);
         Print("  FullTextAsync alone (DB, limit 32)", fullTextOnly);
+        Print("    of which QueryTerms (weights)", termsOnly);
     }
 
     private static void Print(string label, List<double> values) => Console.WriteLine(

@@ -45,6 +45,15 @@ public static partial class AuthApi
         }
         await users.ResetAccessFailedCountAsync(user);
 
+        if (user.DeactivatedAt is not null)
+        {
+            AuthMetrics.SignIn("deactivated");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Account deactivated.",
+                detail: "An administrator has deactivated this account. Contact the operators of this service.");
+        }
+
         if (!user.EmailConfirmed)
         {
             AuthMetrics.SignIn("email_not_verified");

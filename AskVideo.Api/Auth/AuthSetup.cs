@@ -18,6 +18,7 @@ public static class AuthSetup
         services.TryAddTimeProvider();
 
         services.AddIdentityCore<User>()
+            .AddRoles<IdentityRole<int>>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>

@@ -52,7 +52,7 @@ public sealed class TokenService(
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == stored.UserId, cancellationToken);
-        if (user is null)
+        if (user is null || user.DeactivatedAt is not null)
         {
             return (RefreshOutcome.Unknown, null);
         }

@@ -17,7 +17,7 @@ public sealed class AnswerQuota(AppDbContext db, IOptions<QuotaOptions> options,
     /// <summary>A 403 when the owner has used this month's answers, null otherwise.</summary>
     public async Task<ProblemHttpResult?> CheckAsync(int ownerId, CancellationToken cancellationToken)
     {
-        if (options.Value.MaxAnswersPerMonth is not { } limit)
+        if ((await db.QuotasForAsync(options.Value, ownerId, cancellationToken)).MaxAnswersPerMonth is not { } limit)
         {
             return null;
         }

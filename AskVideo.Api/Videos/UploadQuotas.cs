@@ -25,7 +25,7 @@ public sealed class UploadQuotas(AppDbContext db, IOptions<QuotaOptions> options
     /// <summary>Takes the user's quota lock for the rest of the current transaction, then checks every limit.</summary>
     public async Task<ProblemHttpResult?> CheckInTransactionAsync(int ownerId, long sizeBytes, double durationSeconds, CancellationToken cancellationToken)
     {
-        if (!Limits.Any)
+        if (!(await db.QuotasForAsync(Limits, ownerId, cancellationToken)).Any)
         {
             return null;
         }
@@ -35,7 +35,7 @@ public sealed class UploadQuotas(AppDbContext db, IOptions<QuotaOptions> options
 
     private async Task<ProblemHttpResult?> CheckAsync(int ownerId, long sizeBytes, double durationSeconds, CancellationToken cancellationToken)
     {
-        var limits = Limits;
+        var limits = await db.QuotasForAsync(Limits, ownerId, cancellationToken);
         var videos = db.Videos.AsNoTracking().OwnedBy(ownerId);
 
         if (limits.MaxVideos is { } maxVideos && await videos.CountAsync(cancellationToken) + 1 > maxVideos)

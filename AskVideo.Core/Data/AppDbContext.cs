@@ -1,4 +1,5 @@
 using AskVideo.Core.Accounts;
+using AskVideo.Core.Admin;
 using AskVideo.Core.Chat;
 using AskVideo.Core.Groups;
 using AskVideo.Core.Jobs;
@@ -12,8 +13,10 @@ namespace AskVideo.Core.Data;
 
 /// <summary>The one database of Api and Worker.</summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityUserContext<User, int>(options)
+    : IdentityDbContext<User, IdentityRole<int>, int>(options)
 {
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<Video> Videos => Set<Video>();
@@ -46,6 +49,31 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<IdentityUserClaim<int>>().ToTable("user_claims");
         builder.Entity<IdentityUserLogin<int>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<int>>().ToTable("user_tokens");
+        builder.Entity<IdentityRole<int>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<int>>().ToTable("user_roles");
+        builder.Entity<IdentityRoleClaim<int>>().ToTable("role_claims");
+
+        builder.Entity<UserQuota>(quota =>
+        {
+            quota.ToTable("user_quotas");
+            quota.HasKey(q => q.UserId);
+            quota.HasOne<User>().WithOne().HasForeignKey<UserQuota>(q => q.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditEntry>(entry =>
+        {
+            // No foreign key to users: the record of what an administrator did outlives both
+            // the administrator's account and the account acted on.
+            entry.ToTable("audit_entries");
+            entry.Property(e => e.ActorName).HasMaxLength(256);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.ResourceType).HasMaxLength(32);
+            entry.Property(e => e.ResourceId).HasMaxLength(64);
+            entry.Property(e => e.Detail).HasMaxLength(2000);
+            entry.Property(e => e.IpAddress).HasMaxLength(64);
+            entry.Property(e => e.CreatedAt).HasDefaultValueSql("now()");
+            entry.HasIndex(e => e.CreatedAt);
+        });
 
         builder.Entity<RefreshToken>(token =>
         {

@@ -34,8 +34,8 @@ public sealed class QueryTerms
     }
 
     /// <summary>Words held by at most this many scenes (or this share of them) are searched alone.</summary>
-    public const int RareScenes = 100;
-    public const double RareShare = 0.05;
+    public const int RareScenes = 50;
+    public const double RareShare = 0.01;
 
     /// <summary>With no rare word, scenes must hold two of this many of the weightiest words.</summary>
     public const int PairedWords = 10;
@@ -119,6 +119,8 @@ public sealed class QueryTerms
                 SELECT v."Id", v."Language"
                 FROM video_group_members AS m JOIN videos AS v ON v."Id" = m."VideoId"
                 WHERE m."GroupId" = $2 AND v."Status" = 'Completed'
+            ), ids AS MATERIALIZED (
+                SELECT array_agg("Id") AS ids FROM group_videos
             ), languages AS (
                 SELECT DISTINCT coalesce("Language", '') AS language, askvideo_search_config("Language") AS config FROM group_videos
             ), lexemes AS (
@@ -129,12 +131,12 @@ public sealed class QueryTerms
                      LATERAL unnest(tsvector_to_array(to_tsvector(l.config, word))) AS x
             )
             SELECT x.language, x.lexeme,
-                   coalesce((SELECT sum(t."Scenes") FROM video_terms AS t
-                             WHERE t."VideoId" IN (SELECT "Id" FROM group_videos) AND t."Lexeme" = x.lexeme), 0)::int
+                   coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
+                             WHERE t."Lexeme" = x.lexeme AND t."VideoId" = ANY(ids.ids)), 0)::int
             FROM lexemes AS x
             UNION ALL
-            SELECT NULL, '', coalesce((SELECT sum(t."Scenes") FROM video_terms AS t
-                                       WHERE t."VideoId" IN (SELECT "Id" FROM group_videos) AND t."Lexeme" = ''), 0)::int
+            SELECT NULL, '', coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
+                                       WHERE t."Lexeme" = '' AND t."VideoId" = ANY(ids.ids)), 0)::int
             """);
         query.Parameters.Add(new() { Value = SearchText.ForQuery(question) });
         query.Parameters.Add(new() { Value = groupId });

@@ -1,4 +1,5 @@
 using System.Net;
+using AskVideo.Core.Data;
 using AskVideo.Tests.Groups;
 using AskVideo.Tests.Infrastructure;
 using AskVideo.Tests.Videos;
@@ -13,7 +14,7 @@ public sealed class PostgresOutageApiFactory(TestServices services) : ApiFactory
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ConnectionStrings:askvideo"] = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Port = DatabaseLink.Port }.ConnectionString,
+        [$"ConnectionStrings:{DatabaseRegistration.ConnectionName}"] = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Port = DatabaseLink.Port }.ConnectionString,
     };
 
     public override async ValueTask DisposeAsync()

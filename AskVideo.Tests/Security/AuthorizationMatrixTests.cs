@@ -42,6 +42,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         /// which would check nothing; hence the bodies in World.Body.)
         /// </summary>
         GuestOrOwner,
+        /// <summary>The operator's area: 404 to everyone who is not an active admin, as if it did not exist.</summary>
+        Admin,
     }
 
     // METHOD + route pattern → kind, and for Public and OwnScope the status another caller must get.
@@ -99,6 +101,21 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
 
         ["GET /api/media/videos/{id:int}"] = (Kind.Media, HttpStatusCode.NotFound),
         ["HEAD /api/media/videos/{id:int}"] = (Kind.Media, HttpStatusCode.NotFound),
+
+        ["GET /api/admin/users/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/users/{id:int}/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["POST /api/admin/users/{id:int}/deactivate/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["POST /api/admin/users/{id:int}/reactivate/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["POST /api/admin/users/{id:int}/verify-email/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["DELETE /api/admin/users/{id:int}/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/users/{id:int}/quotas/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["PUT /api/admin/users/{id:int}/quotas/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/videos/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/jobs/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["POST /api/admin/jobs/{id:long}/retry/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["POST /api/admin/jobs/{id:long}/discard/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/queue/"] = (Kind.Admin, HttpStatusCode.NotFound),
+        ["GET /api/admin/audit/"] = (Kind.Admin, HttpStatusCode.NotFound),
     };
 
     [Fact]
@@ -133,7 +150,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
     private static HttpStatusCode Expected(Kind kind, HttpStatusCode expected, Caller caller) => kind switch
     {
         Kind.Public => expected,
-        Kind.Media => HttpStatusCode.NotFound,
+        Kind.Media or Kind.Admin => HttpStatusCode.NotFound,
         Kind.GuestOrOwner when caller is Caller.Anonymous or Caller.ExpiredJwt or Caller.TamperedJwt => HttpStatusCode.Unauthorized,
         Kind.GuestOrOwner => expected,
         _ when caller != Caller.OtherUser => HttpStatusCode.Unauthorized,
@@ -161,7 +178,10 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         public required ApiFactory Api { get; init; }
         public required HttpClient Client { get; init; }
         public required int VictimId { get; init; }
+        public required string VictimUsername { get; init; }
         public required int VideoId { get; init; }
+        /// <summary>The job of the victim's upload: what an admin endpoint would retry or discard.</summary>
+        public required long VictimJobId { get; init; }
         public required int GroupId { get; init; }
         /// <summary>An answer a guest gave in the victim's shared group: what a rating would change.</summary>
         public required long ChatLogId { get; init; }
@@ -191,6 +211,11 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             var otherToken = await other.Client.ShareOkAsync(otherGroup);
 
             var chatLogId = await api.SeedLogAsync(group, "A guest's question?", shared: true, feedback: "good");
+            long jobId;
+            await using (var db = api.OpenDb())
+            {
+                jobId = await db.Jobs.Where(j => j.VideoId == videoId).Select(j => j.Id).FirstAsync(Ct);
+            }
 
             var victimJwt = victim.Client.DefaultRequestHeaders.Authorization!.Parameter!;
             return new World
@@ -198,7 +223,9 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
                 Api = api,
                 Client = api.CreateClient(),
                 VictimId = victim.Id,
+                VictimUsername = victim.Account.Username,
                 VideoId = videoId,
+                VictimJobId = jobId,
                 GroupId = group,
                 ChatLogId = chatLogId,
                 VictimShareToken = victimToken,
@@ -215,9 +242,11 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             var path = pattern
                 .Replace("{token}", VictimShareToken, StringComparison.Ordinal)
                 .Replace("{videoId:int}", VideoId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{id:long}", VictimJobId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{documentName}", "v1", StringComparison.Ordinal)
                 .Replace("{documentName?}", "v1", StringComparison.Ordinal)
-                .Replace("{id:int}", (pattern.StartsWith("/api/videos/groups", StringComparison.Ordinal) ? GroupId : VideoId)
+                .Replace("{id:int}", (pattern.StartsWith("/api/videos/groups", StringComparison.Ordinal) ? GroupId
+                        : pattern.StartsWith("/api/admin/users", StringComparison.Ordinal) ? VictimId : VideoId)
                     .ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
             path += caller switch
             {
@@ -253,6 +282,8 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
             ("POST", "/api/videos/groups/{id:int}/reorder/") => $$"""{"video_ids":[{{VideoId}}]}""",
             ("POST", "/api/chat/") => $$"""{"group_id":{{GroupId}},"messages":[{"role":"user","content":"What is said?"}]}""",
             ("POST", "/api/chat/feedback/") => $$"""{"chat_log_id":{{ChatLogId}},"feedback":"bad"}""",
+            ("PUT", "/api/admin/users/{id:int}/quotas/") => """{"max_videos":0}""",
+            ("DELETE", "/api/admin/users/{id:int}/") => $$"""{"confirm_username":"{{VictimUsername}}"}""",
             _ => "{}",
         };
 
@@ -261,19 +292,21 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         {
             await using var db = Api.OpenDb();
             var user = await db.Users.AsNoTracking().Where(u => u.Id == VictimId)
-                .Select(u => $"{u.UserName}|{u.Email}|{u.EmailConfirmed}|{u.PasswordHash}|{u.SecurityStamp}").SingleAsync(Ct);
+                .Select(u => $"{u.UserName}|{u.Email}|{u.EmailConfirmed}|{u.PasswordHash}|{u.SecurityStamp}|{u.DeactivatedAt}").SingleAsync(Ct);
             var videos = await db.Videos.AsNoTracking().Where(v => v.OwnerId == VictimId).OrderBy(v => v.Id)
                 .Select(v => $"{v.Id}|{v.Title}|{v.Description}|{v.Status}|{v.StorageKey}").ToListAsync(Ct);
             var groups = await db.VideoGroups.AsNoTracking().Where(g => g.OwnerId == VictimId).OrderBy(g => g.Id)
                 .Select(g => $"{g.Id}|{g.Name}|{g.Description}|{g.Position}|{g.ShareToken}").ToListAsync(Ct);
             var members = await db.VideoGroupMembers.AsNoTracking().Where(m => db.VideoGroups.Any(g => g.Id == m.GroupId && g.OwnerId == VictimId))
                 .OrderBy(m => m.GroupId).ThenBy(m => m.VideoId).Select(m => $"{m.GroupId}|{m.VideoId}|{m.Position}").ToListAsync(Ct);
-            var jobs = await db.Jobs.AsNoTracking().CountAsync(j => db.Videos.Any(v => v.Id == j.VideoId && v.OwnerId == VictimId), Ct);
+            var jobs = string.Join(",", await db.Jobs.AsNoTracking().Where(j => db.Videos.Any(v => v.Id == j.VideoId && v.OwnerId == VictimId))
+                .OrderBy(j => j.Id).Select(j => $"{j.Id}:{j.Status}:{j.Attempts}").ToListAsync(Ct));
+            var audit = await db.AuditEntries.AsNoTracking().CountAsync(Ct);
             var sessions = await db.RefreshTokens.AsNoTracking().Where(t => t.UserId == VictimId).CountAsync(t => t.RevokedAt == null, Ct);
             var chatLogs = await db.ChatLogs.AsNoTracking().Where(l => db.VideoGroups.Any(g => g.Id == l.GroupId && g.OwnerId == VictimId))
                 .OrderBy(l => l.Id).Select(l => $"{l.Id}|{l.GroupId}|{l.Feedback}").ToListAsync(Ct);
             var answers = await db.AnswerUsage.AsNoTracking().Where(u => u.UserId == VictimId).SumAsync(u => u.Count, Ct);
-            return string.Join("\n", [user, .. videos, .. groups, .. members, $"jobs {jobs}", $"sessions {sessions}", .. chatLogs, $"answers {answers}"]);
+            return string.Join("\n", [user, .. videos, .. groups, .. members, $"jobs {jobs}", $"audit {audit}", $"sessions {sessions}", .. chatLogs, $"answers {answers}"]);
         }
 
         /// <summary>The victim's own valid token with one character of its signature changed.</summary>

@@ -21,6 +21,8 @@ namespace AskVideo.Core.Data.Migrations
                     "Lexeme" text NOT NULL,
                     "Scenes" integer NOT NULL,
                     PRIMARY KEY ("VideoId", "Lexeme"));
+                -- Retrieval looks a question's words up across a group's videos.
+                CREATE INDEX "IX_video_terms_Lexeme_VideoId" ON video_terms ("Lexeme", "VideoId") INCLUDE ("Scenes");
 
                 CREATE FUNCTION askvideo_scene_terms_added() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
