@@ -1,5 +1,6 @@
 using AskVideo.Core.AI;
 using AskVideo.Worker.Indexing;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
 using AskVideo.Worker.Transcription;
@@ -34,6 +35,8 @@ public static class WorkerServices
         services.AddSingleton<SceneIndexer>();
         services.AddSingleton<ReindexPipeline>();
 
+        // The lease owner is the consumer name, so a job's owner and its stream entry's consumer agree.
+        services.AddSingleton(sp => new JobLeases(() => sp.GetRequiredService<IOptions<WorkerOptions>>().Value.ConsumerName));
         services.AddSingleton<JobStore>();
         services.AddSingleton<DatabaseGate>();
         services.AddSingleton<JobStreamClient>();

@@ -89,8 +89,8 @@ public static partial class AdminApi
             if (job.Kind == JobKind.Transcribe)
             {
                 video.Status = VideoStatus.Pending;
-                video.ProgressStage = "queued";
-                video.ProgressPercent = 0;
+                video.ProgressStage = VideoStages.Queued;
+                video.ProgressPercent = VideoStages.QueuedPercent;
                 video.ErrorMessage = null;
             }
             else

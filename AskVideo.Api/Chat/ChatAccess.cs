@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AskVideo.Api.Infrastructure;
-using AskVideo.Api.Sharing;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -25,13 +24,8 @@ public static class ChatAccess
         {
             return new ChatCaller(groupId, userId, IsGuest: false);
         }
-        if (!ShareLinks.IsWellFormed(shareToken))
-        {
-            return null;
-        }
-        var ownerId = await db.VideoGroups.Where(g => g.Id == groupId && g.ShareToken == shareToken)
-            .Select(g => (int?)g.OwnerId).SingleOrDefaultAsync(cancellationToken);
-        return ownerId is { } owner ? new ChatCaller(groupId, owner, IsGuest: true) : null;
+        var shared = await db.FindSharedGroupAsync(shareToken, cancellationToken);
+        return shared?.Id == groupId ? new ChatCaller(groupId, shared.OwnerId, IsGuest: true) : null;
     }
 
     /// <summary>Neither signed in nor holding a share token.</summary>

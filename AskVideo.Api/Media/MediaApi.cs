@@ -59,10 +59,9 @@ public static class MediaApi
         }
         if (shareToken is not null)
         {
-            return shareToken.Length is > 0 and <= 64
-                ? await FileOf(videos.Where(v => db.VideoGroupMembers.Any(m =>
-                        m.VideoId == v.Id && db.VideoGroups.Any(g => g.Id == m.GroupId && g.ShareToken == shareToken))))
-                    .SingleOrDefaultAsync(cancellationToken)
+            var shared = db.VideoIdsOpenedBy(shareToken);
+            return ShareAccess.IsWellFormed(shareToken)
+                ? await FileOf(videos.Where(v => shared.Contains(v.Id))).SingleOrDefaultAsync(cancellationToken)
                 : null;
         }
         if (principal.TryGetUserId(out var userId))

@@ -1,4 +1,5 @@
 using AskVideo.Api.Groups;
+using AskVideo.Api.Infrastructure;
 using AskVideo.Api.Videos;
 using AskVideo.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,13 +31,7 @@ public static class SharingApi
     internal static async Task<Results<Ok<SharedGroupResponse>, ProblemHttpResult>> GetSharedGroup(
         string token, AppDbContext db, MediaUrls urls, CancellationToken cancellationToken)
     {
-        if (!ShareLinks.IsWellFormed(token))
-        {
-            return LinkNotFound();
-        }
-        var group = await db.VideoGroups.AsNoTracking().Where(g => g.ShareToken == token)
-            .Select(g => new { g.Id, g.Name, g.Description })
-            .SingleOrDefaultAsync(cancellationToken);
+        var group = await db.FindSharedGroupAsync(token, cancellationToken);
         if (group is null)
         {
             return LinkNotFound();

@@ -102,8 +102,8 @@ public static partial class VideosApi
                 .Where(v => v.Status == VideoStatus.Completed || v.Status == VideoStatus.Error)
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(v => v.Status, VideoStatus.Pending)
-                    .SetProperty(v => v.ProgressStage, "queued")
-                    .SetProperty(v => v.ProgressPercent, 0)
+                    .SetProperty(v => v.ProgressStage, VideoStages.Queued)
+                    .SetProperty(v => v.ProgressPercent, VideoStages.QueuedPercent)
                     .SetProperty(v => v.ErrorMessage, (string?)null)
                     .SetProperty(v => v.UpdatedAt, now), cancellationToken);
             if (reset == 0)

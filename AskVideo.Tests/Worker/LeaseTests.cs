@@ -2,6 +2,7 @@ using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
 using AskVideo.Tests.Infrastructure;
+using AskVideo.Worker.Infrastructure;
 using AskVideo.Worker.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         var queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(5, Ct), publish: false);
         await using var services = JobStoreServices("same-worker");
         var store = services.GetRequiredService<JobStore>();
+        var leases = services.GetRequiredService<JobLeases>();
 
         var (_, stale) = await store.TryTakeAsync(queued.JobId, Ct);
         await ExpireLeaseAsync(queued.JobId);
@@ -36,10 +38,10 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         Assert.Equal((1, 2), (stale!.Attempts, current!.Attempts));
         Assert.False(await store.ExtendAsync(stale, Ct));
         Assert.False(await store.RetryLaterAsync(stale, "stale", DateTimeOffset.UtcNow, Ct));
-        Assert.False(await store.CompleteAsync(stale, (_, _) => Task.CompletedTask, Ct));
+        Assert.False(await CompleteAsync(leases, stale));
         Assert.False(await store.FailAsync(stale, "stale", "stale", Ct));
         Assert.True(await store.ExtendAsync(current, Ct));
-        Assert.True(await store.CompleteAsync(current, (_, _) => Task.CompletedTask, Ct));
+        Assert.True(await CompleteAsync(leases, current));
         Assert.Equal((JobStatus.Succeeded, 2), ((await bed.JobAsync(queued.JobId)).Status, (await bed.JobAsync(queued.JobId)).Attempts));
     }
 
@@ -73,6 +75,16 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct);
     }
 
+    /// <summary>Marks the job succeeded as the stages that store results do: in their own transaction, only while the lease is held.</summary>
+    private async Task<bool> CompleteAsync(JobLeases leases, Job job)
+    {
+        await using var db = bed.OpenDb();
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        var held = await leases.TrySucceedAsync(db, job, DateTimeOffset.UtcNow, Ct);
+        await transaction.CommitAsync(Ct);
+        return held;
+    }
+
     /// <summary>The Worker's job store on the testbed's database, as the consumer <paramref name="consumer"/>.</summary>
     private ServiceProvider JobStoreServices(string consumer)
     {
@@ -80,6 +92,7 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         services.AddDbContext<AppDbContext>(options => options.UseNpgsql(bed.DataSource, npgsql => npgsql.UseVector()));
         services.AddSingleton(Options.Create(new WorkerOptions { ConsumerName = consumer, ClaimIdleTime = TimeSpan.FromMinutes(1) }));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new JobLeases(() => consumer));
         services.AddSingleton<JobStore>();
         return services.BuildServiceProvider();
     }

@@ -5,7 +5,6 @@ using AskVideo.Core.Search;
 using AskVideo.Core.Videos;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Infrastructure;
-using AskVideo.Worker.Jobs;
 using AskVideo.Worker.Pipeline;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +23,7 @@ namespace AskVideo.Worker.Indexing;
 public sealed partial class ReindexPipeline(
     IServiceScopeFactory scopes,
     SceneIndexer indexer,
-    JobStore jobs,
+    JobLeases leases,
     VideoProgress progress,
     TimeProvider time,
     ILogger<ReindexPipeline> logger)
@@ -46,11 +45,17 @@ public sealed partial class ReindexPipeline(
         }
 
         var now = time.GetUtcNow();
-        var saved = await jobs.CompleteAsync(job, async (db, ct) =>
+        await using (var scope = scopes.CreateAsyncScope())
         {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await leases.TrySucceedAsync(db, job, now, cancellationToken))
+            {
+                throw new LeaseLostException(job.Id);
+            }
             // Not completed any more (transcribed again), or edited since the read: whoever changed
             // it writes the scenes (an edit queues its own job), so this run has nothing to store.
-            if (transcript is null || !await transcript.TryReplaceScenesAsync(db, scenes, ct))
+            if (transcript is null || !await transcript.TryReplaceScenesAsync(db, scenes, cancellationToken))
             {
                 LogSuperseded(job.Id, job.VideoId);
                 stage?.SetTag("askvideo.index.superseded", true);
@@ -62,13 +67,10 @@ public sealed partial class ReindexPipeline(
                     && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running)))
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(v => v.ProgressStage, VideoStages.Completed)
-                    .SetProperty(v => v.ProgressPercent, 100)
+                    .SetProperty(v => v.ProgressPercent, VideoStages.CompletedPercent)
                     .SetProperty(v => v.ErrorMessage, (string?)null)
-                    .SetProperty(v => v.UpdatedAt, now), ct);
-        }, cancellationToken);
-        if (!saved)
-        {
-            throw new LeaseLostException(job.Id);
+                    .SetProperty(v => v.UpdatedAt, now), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

@@ -1,6 +1,7 @@
 using AskVideo.Core.Data;
 using AskVideo.Core.Jobs;
 using AskVideo.Core.Videos;
+using AskVideo.Worker.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,10 +25,10 @@ public enum LeaseResult
 /// stalled past its lease can therefore overwrite neither the work of another worker that took
 /// over, nor that of its own later attempt at the same job.
 /// </summary>
-public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, TimeProvider time)
+public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, JobLeases leases, TimeProvider time)
 {
     private WorkerOptions Options => options.Value;
-    private string Owner => Options.ConsumerName;
+    private string Owner => leases.Owner;
 
     /// <summary>
     /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
@@ -79,7 +80,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var lease = Options.ClaimIdleTime;
-        return await Held(db, job)
+        return await leases.Held(db, job)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.LeaseExpiresAt, j => DateTimeOffset.UtcNow + lease), cancellationToken) == 1;
     }
 
@@ -90,7 +91,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
+        var held = await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, notBefore)
@@ -105,7 +106,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         // An index job's video stays completed (and at stage index) while the job waits.
         await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Processing)
-            .SetProperty(v => v.ProgressStage, "retrying")
+            .SetProperty(v => v.ProgressStage, VideoStages.Retrying)
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -121,7 +122,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
+        var held = await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Failed)
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.LastError, Truncate(error, 2000))
@@ -133,7 +134,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         }
         await db.Videos.Where(v => v.Id == job.VideoId && job.Kind == JobKind.Transcribe).ExecuteUpdateAsync(set => set
             .SetProperty(v => v.Status, VideoStatus.Error)
-            .SetProperty(v => v.ProgressStage, "error")
+            .SetProperty(v => v.ProgressStage, VideoStages.Error)
             .SetProperty(v => v.ErrorMessage, Truncate(userMessage, 1000))
             .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         // A failed re-index leaves the video completed with its previous scenes, and says so,
@@ -144,7 +145,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
                 && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(v => v.ProgressStage, VideoStages.IndexFailed)
-                .SetProperty(v => v.ProgressPercent, 100)
+                .SetProperty(v => v.ProgressPercent, VideoStages.CompletedPercent)
                 .SetProperty(v => v.ErrorMessage, VideoStages.IndexFailedMessage)
                 .SetProperty(v => v.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -160,7 +161,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = time.GetUtcNow();
-        return await Held(db, job).ExecuteUpdateAsync(set => set
+        return await leases.Held(db, job).ExecuteUpdateAsync(set => set
             .SetProperty(j => j.Status, JobStatus.Pending)
             .SetProperty(j => j.PublishedAt, (DateTimeOffset?)null)
             .SetProperty(j => j.NotBefore, now)
@@ -168,42 +169,6 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
             .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(j => j.Attempts, j => j.Attempts - 1)
             .SetProperty(j => j.UpdatedAt, now), cancellationToken) == 1;
-    }
-
-    /// <summary>
-    /// Marks the job succeeded and runs <paramref name="saveResults"/> in the same transaction, so
-    /// the results and the job's state commit together or not at all. False (nothing written)
-    /// when this worker no longer holds the lease.
-    /// </summary>
-    public async Task<bool> CompleteAsync(Job job, Func<AppDbContext, CancellationToken, Task> saveResults, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await Held(db, job).ExecuteUpdateAsync(set => set
-            .SetProperty(j => j.Status, JobStatus.Succeeded)
-            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
-            .SetProperty(j => j.LastError, (string?)null)
-            .SetProperty(j => j.FinishedAt, now)
-            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
-        if (held == 0)
-        {
-            return false;
-        }
-        await saveResults(db, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// The job, only while the lease taken as <paramref name="job"/> is held. Every take counts an
-    /// attempt, so the attempt number tells this worker's takes of the same job apart.
-    /// </summary>
-    private IQueryable<Job> Held(AppDbContext db, Job job)
-    {
-        var (owner, id, attempt) = (Owner, job.Id, job.Attempts);
-        return db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Running && j.LeaseOwner == owner && j.Attempts == attempt);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

@@ -4,6 +4,7 @@ using AskVideo.Core.Jobs;
 using AskVideo.Core.Media;
 using AskVideo.Core.Search;
 using AskVideo.Core.Storage;
+using AskVideo.Core.Videos;
 using AskVideo.ServiceDefaults;
 using AskVideo.Worker.Indexing;
 using AskVideo.Worker.Infrastructure;
@@ -31,9 +32,9 @@ public sealed class TranscriptionPipeline(
         var source = await SourcePathAsync(job, cancellationToken);
 
         MediaInfo media;
-        using (Stage("probe"))
+        using (Stage(VideoStages.Probe))
         {
-            await progress.ReportAsync(job.VideoId, "probe", 5, cancellationToken);
+            await progress.ReportAsync(job.VideoId, VideoStages.Probe, VideoStages.ProbePercent, cancellationToken);
             media = await ProbeAsync(source, cancellationToken);
         }
 
@@ -45,9 +46,9 @@ public sealed class TranscriptionPipeline(
         {
             string audio;
             double duration;
-            using (Stage("extract"))
+            using (Stage(VideoStages.Extract))
             {
-                await progress.ReportAsync(job.VideoId, "extract", 15, cancellationToken);
+                await progress.ReportAsync(job.VideoId, VideoStages.Extract, VideoStages.ExtractPercent, cancellationToken);
                 audio = Path.Combine(work, "audio" + AudioExtractor.Extension(transcriber.Format));
                 try
                 {
@@ -64,24 +65,24 @@ public sealed class TranscriptionPipeline(
             }
 
             Transcript transcript;
-            using (Stage("transcribe"))
+            using (Stage(VideoStages.Transcribe))
             {
-                await progress.ReportAsync(job.VideoId, "transcribe", 20, cancellationToken);
+                await progress.ReportAsync(job.VideoId, VideoStages.Transcribe, VideoStages.TranscribeStartPercent, cancellationToken);
                 transcript = await transcriber.TranscribeAsync(audio, duration, work,
-                    (done, total) => progress.ReportAsync(job.VideoId, "transcribe", 20 + 70 * done / total, cancellationToken),
+                    (done, total) => progress.ReportAsync(job.VideoId, VideoStages.Transcribe, VideoStages.TranscribePercent(done, total), cancellationToken),
                     cancellationToken);
             }
 
             IReadOnlyList<Scene> scenes;
-            using (Stage("index"))
+            using (Stage(VideoStages.Index))
             {
-                await progress.ReportAsync(job.VideoId, "index", 92, cancellationToken);
+                await progress.ReportAsync(job.VideoId, VideoStages.Index, VideoStages.IndexPercent, cancellationToken);
                 scenes = await IndexAsync(job, transcript, cancellationToken);
             }
 
-            using (Stage("store"))
+            using (Stage(VideoStages.Store))
             {
-                await progress.ReportAsync(job.VideoId, "store", 95, cancellationToken);
+                await progress.ReportAsync(job.VideoId, VideoStages.Store, VideoStages.StorePercent, cancellationToken);
                 await store.SaveAsync(job, duration, media.HasVideo, transcript, scenes, cancellationToken);
             }
         }
