@@ -35,8 +35,9 @@ public sealed class QueueMetrics : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first figures come one interval after start, not while the host is still starting.
         using var timer = new PeriodicTimer(_options.Value.QueueMetricsInterval);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -48,7 +49,6 @@ public sealed class QueueMetrics : BackgroundService
                 _logger.LogDebug(ex, "Queue figures could not be read");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private IEnumerable<Measurement<double>> Measure(Func<QueueHealthResponse, double> figure) =>
