@@ -119,8 +119,10 @@ public sealed class RedisPartitionApiFactory(TestServices services) : ApiFactory
             await Worker.DisposeAsync();
         }
         await OpenAi.DisposeAsync();
-        await base.DisposeAsync();
+        // Closed first: a command still waiting in the silent link would otherwise hold the Redis
+        // client's disposal, and with it the Api's, for the client's 10-minute timeout.
         await RedisLink.DisposeAsync();
+        await base.DisposeAsync();
     }
 }
 
