@@ -45,14 +45,46 @@ public static class MomentFinder
     public static Moment Best(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfZero(segments.Count);
+        return BestIn(segments, 0, segments.Count, weights, options).Moment;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> moments that do not overlap, best first: the best moment, then
+    /// the best of what is left on either side of it, and so on. Moments holding none of the
+    /// question's words are left out, unless there is no other.
+    /// </summary>
+    public static IReadOnlyList<Moment> Top(
+        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count)
+    {
+        var found = new List<Moment>();
+        var ranges = new List<(int From, int To)> { (0, segments.Count) };
+        while (found.Count < count && ranges.Count > 0)
+        {
+            var (best, range) = ranges.Select(r => (Found: BestIn(segments, r.From, r.To, weights, options), Range: r))
+                .MaxBy(x => x.Found.Moment.Evidence);
+            if (best.Moment.Evidence <= 0 && found.Count > 0)
+            {
+                break;
+            }
+            found.Add(best.Moment);
+            ranges.Remove(range);
+            ranges.AddRange(new[] { (range.From, best.First), (best.Last + 1, range.To) }.Where(r => r.Item2 > r.Item1));
+        }
+        return found;
+    }
+
+    /// <summary>The best window among the segments from <paramref name="from"/> up to (not including) <paramref name="to"/>, and where it lies.</summary>
+    private static (Moment Moment, int First, int Last) BestIn(
+        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    {
         var total = weights.Values.Sum();
-        var (bestFirst, bestLast, bestScore, bestKey) = (0, 0, 0.0, double.NegativeInfinity);
+        var (bestFirst, bestLast, bestScore, bestKey) = (from, from, 0.0, double.NegativeInfinity);
         var found = new HashSet<string>(StringComparer.Ordinal);
-        for (var first = 0; first < segments.Count; first++)
+        for (var first = from; first < to; first++)
         {
             found.Clear();
             var score = 0.0;
-            for (var last = first; last < segments.Count; last++)
+            for (var last = first; last < to; last++)
             {
                 var duration = segments[last].End - segments[first].Start;
                 if (last > first && duration > options.MaxSeconds)
@@ -73,50 +105,10 @@ public static class MomentFinder
                 }
             }
         }
-        (bestFirst, bestLast) = Widen(segments, bestFirst, bestLast, options);
-        return new Moment(
+        (bestFirst, bestLast) = Widen(segments, from, to, bestFirst, bestLast, options);
+        var moment = new Moment(
             segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0);
-    }
-
-    /// <summary>
-    /// Up to <paramref name="count"/> moments that do not overlap, best first: the best moment, then
-    /// the best of what is left on either side of it, and so on. Moments holding none of the
-    /// question's words are left out, unless there is no other.
-    /// </summary>
-    public static IReadOnlyList<Moment> Top(
-        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count)
-    {
-        var found = new List<Moment>();
-        var ranges = new List<(int From, int To)> { (0, segments.Count) };
-        while (found.Count < count && ranges.Count > 0)
-        {
-            var (best, range, first, last) = ranges
-                .Select(r => (Found: BestIn(segments, r.From, r.To, weights, options), Range: r))
-                .Select(x => (x.Found.Moment, x.Range, x.Found.First, x.Found.Last))
-                .MaxBy(x => x.Moment.Evidence);
-            if (best.Evidence <= 0 && found.Count > 0)
-            {
-                break;
-            }
-            found.Add(best);
-            ranges.Remove(range);
-            ranges.AddRange(new[] { (range.From, first), (last + 1, range.To) }.Where(r => r.Item2 > r.Item1));
-        }
-        return found;
-    }
-
-    private static (Moment Moment, int First, int Last) BestIn(
-        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options)
-    {
-        var part = new List<SegmentTerms>(to - from);
-        for (var i = from; i < to; i++)
-        {
-            part.Add(segments[i]);
-        }
-        var moment = Best(part, weights, options);
-        var first = from + part.FindIndex(s => s.Start == moment.Start);
-        var last = from + part.FindLastIndex(s => s.End == moment.End);
-        return (moment, first, Math.Max(first, last));
+        return (moment, bestFirst, bestLast);
     }
 
     /// <summary>The passage cut into consecutive moments of at most <see cref="MomentOptions.MaxSeconds"/>, for a model to cite.</summary>
@@ -140,17 +132,17 @@ public static class MomentFinder
         return moments;
     }
 
-    /// <summary>Takes in the next segments, then the previous ones, while the moment is shorter than the minimum.</summary>
-    private static (int First, int Last) Widen(IReadOnlyList<SegmentTerms> segments, int first, int last, MomentOptions options)
+    /// <summary>Takes in the next segments, then the previous ones (within the range), while the moment is shorter than the minimum.</summary>
+    private static (int First, int Last) Widen(IReadOnlyList<SegmentTerms> segments, int from, int to, int first, int last, MomentOptions options)
     {
         double Length(int f, int l) => segments[l].End - segments[f].Start;
         while (Length(first, last) < options.MinSeconds)
         {
-            if (last + 1 < segments.Count && Length(first, last + 1) <= options.MaxSeconds)
+            if (last + 1 < to && Length(first, last + 1) <= options.MaxSeconds)
             {
                 last++;
             }
-            else if (first > 0 && Length(first - 1, last) <= options.MaxSeconds)
+            else if (first > from && Length(first - 1, last) <= options.MaxSeconds)
             {
                 first--;
             }
