@@ -24,12 +24,16 @@ internal sealed class AppHostSettings
 {
     public const string SectionName = "AppHost";
     public const int DefaultApiPort = 5170;
+    public const int DefaultWebPort = 5180;
 
     /// <summary>Where PostgreSQL, Redis, keys, mail and media live on a local run. Default: <c>&lt;repository&gt;/.data</c>.</summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>The Api's port on a local run. Default: 5170 when free, otherwise any free port.</summary>
     public int ApiPort { get; set; }
+
+    /// <summary>The web app's port on a local run. Default: 5180 when free, otherwise any free port.</summary>
+    public int WebPort { get; set; }
 
     public ServerSource Servers { get; set; } = ServerSource.Auto;
 
@@ -43,9 +47,9 @@ internal sealed class AppHostSettings
         var section = builder.Configuration.GetSection(SectionName);
         var settings = new AppHostSettings { IsRunMode = builder.ExecutionContext.IsRunMode };
         section.Bind(settings);
-        if (settings.ApiPort is < 0 or > 65535)
+        if (settings.ApiPort is < 0 or > 65535 || settings.WebPort is < 0 or > 65535)
         {
-            throw new InvalidOperationException($"{SectionName}:ApiPort must be 1-65535.");
+            throw new InvalidOperationException($"{SectionName}:ApiPort and {SectionName}:WebPort must be 1-65535.");
         }
         // The repository root is the AppHost project's parent folder.
         settings.DataDirectory = Path.GetFullPath(settings.DataDirectory is { Length: > 0 } configured
@@ -54,6 +58,10 @@ internal sealed class AppHostSettings
         if (settings.ApiPort == 0)
         {
             settings.ApiPort = LoopbackPort.IsFree(DefaultApiPort) ? DefaultApiPort : LoopbackPort.PickFree();
+        }
+        if (settings.WebPort == 0)
+        {
+            settings.WebPort = LoopbackPort.IsFree(DefaultWebPort) && settings.ApiPort != DefaultWebPort ? DefaultWebPort : LoopbackPort.PickFree();
         }
         // An environment name given to the AppHost is meant for the services it runs.
         if (builder.Configuration["ASPNETCORE_ENVIRONMENT"] is { Length: > 0 } environment

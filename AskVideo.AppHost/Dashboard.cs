@@ -36,18 +36,19 @@ internal static class Dashboard
     }
 
     /// <summary>
-    /// Once Api and Worker both report healthy, prints where everything is, and for a local server the
+    /// Once web app, Api and Worker all report healthy, prints where everything is (the web app first: the place to start), and for a local server the
     /// database's connection string (no password: it trusts 127.0.0.1), for psql and the benchmarks.
     /// </summary>
     public static void PrintUrlsWhenReady(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker,
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> web, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker,
         DataServers servers)
     {
         if (!builder.ExecutionContext.IsRunMode)
         {
             return;
         }
-        var waiting = 2;
+        var waiting = 3;
+        web.OnResourceReady(OnReady);
         api.OnResourceReady(OnReady);
         worker.OnResourceReady(OnReady);
 
@@ -58,7 +59,7 @@ internal static class Dashboard
                 var database = servers.Database.Resource is LocalPostgresDatabaseResource local
                     ? await ((IResourceWithConnectionString)local).GetConnectionStringAsync(cancellationToken)
                     : null;
-                Print(builder.Configuration, Url(api), Url(worker), database);
+                Print(builder.Configuration, Url(web), Url(api), Url(worker), database);
             }
         }
     }
@@ -66,13 +67,14 @@ internal static class Dashboard
     private static string Url(IResourceBuilder<ProjectResource> service) =>
         $"http://127.0.0.1:{service.GetEndpoint("http").Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static void Print(IConfiguration configuration, string api, string worker, string? database)
+    private static void Print(IConfiguration configuration, string web, string api, string worker, string? database)
     {
         var dashboard = (configuration["ASPNETCORE_URLS"] ?? "").Split(';')[0].TrimEnd('/');
         var login = configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{dashboard}/login?t={token}" : dashboard;
         Console.Out.WriteLine($"""
 
-            AskVideo is running.
+            AskVideo is running. Start here:
+              Web app:        {web}
               API:            {api}
               API reference:  {api}/scalar/v1
               OpenAPI:        {api}/openapi/v1.json

@@ -1,7 +1,7 @@
 using AskVideo.AppHost;
 
 // AskVideo as one distributed application: PostgreSQL (pgvector) and Redis, the migrations, Api and
-// Worker, and the Aspire dashboard. Settings: AppHostSettings (e.g. --AppHost:DataDirectory=/tmp/askvideo).
+// Worker, the web app, and the Aspire dashboard. Settings: AppHostSettings (e.g. --AppHost:DataDirectory=/tmp/askvideo).
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
 {
     Args = args,
@@ -38,6 +38,15 @@ var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfil
     .WithSharedSettings(settings)
     .WithAiConnections(builder, "transcription", "embeddings");
 
-builder.PrintUrlsWhenReady(api, worker, servers);
+// The browser's one origin: pages, and /api proxied to the Api. Mailed links and share links open it.
+var web = builder.AddProject<Projects.AskVideo_Web>("web", launchProfileName: null)
+    .RunBuiltProgram(settings)
+    .WithServiceEndpoint(settings, settings.WebPort, external: true)
+    .WithReference(api)
+    .WaitFor(api)
+    .WithWebSettings(settings);
+api.WithFrontEnd(web, settings);
+
+builder.PrintUrlsWhenReady(web, api, worker, servers);
 
 builder.Build().Run();

@@ -88,6 +88,30 @@ internal static class ServiceSetup
             .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true");
     }
 
+    /// <summary>The web app's settings on a local run: the environment name and one-line logs.</summary>
+    public static IResourceBuilder<ProjectResource> WithWebSettings(this IResourceBuilder<ProjectResource> web, AppHostSettings settings) =>
+        !settings.IsRunMode
+            ? web
+            : web.WithEnvironment("ASPNETCORE_ENVIRONMENT", settings.ServiceEnvironment)
+                .WithEnvironment("Logging__Console__FormatterName", "simple")
+                .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true");
+
+    /// <summary>
+    /// The Api's mailed links (verify email, reset password) and share links open the web app. A local
+    /// run knows its port up front; a deployment takes the endpoint the platform gives it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithFrontEnd(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> web, AppHostSettings settings)
+    {
+        if (settings.IsRunMode)
+        {
+            var url = $"http://127.0.0.1:{settings.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            return api.WithEnvironment("Email__LinkBaseUrl", url).WithEnvironment("Sharing__LinkBaseUrl", url);
+        }
+        var endpoint = web.GetEndpoint("http");
+        return api.WithEnvironment("Email__LinkBaseUrl", endpoint).WithEnvironment("Sharing__LinkBaseUrl", endpoint);
+    }
+
     /// <summary>
     /// The AI services (<c>Endpoint=...;Key=...;Model=...</c>) are optional: each is passed on when
     /// <c>ConnectionStrings:NAME</c> is set for the AppHost, and the services fall back to local engines otherwise.
