@@ -35,5 +35,6 @@ window.askvideo = {
             request.onerror = () => page.invokeMethodAsync('UploadFinished', id, 0, '');
             request.send(form);
         }
+        dropZone.dataset.ready = 'true';
     },
 };

@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AskVideo.Tests.Web;
+
+/// <summary>
+/// The real web app on Kestrel at 127.0.0.1:<paramref name="port"/>, finding the Api at
+/// <paramref name="apiUrl"/> as service discovery would under the AppHost.
+/// </summary>
+public sealed class WebAppFactory(string apiUrl, int port) : WebApplicationFactory<AskVideo.Web.Accounts.TokenStore>
+{
+    public string Url { get; } = $"http://127.0.0.1:{port}";
+
+    public void Start()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // Outside Development the framework serves its scripts from the build's manifest only when asked.
+        builder.UseStaticWebAssets();
+        builder.UseSetting("services:api:http:0", apiUrl);
+    }
+}
