@@ -2,7 +2,16 @@
 # Installs what AskVideo needs on Debian (12 or later): PostgreSQL with pgvector, Redis, ffmpeg,
 # espeak-ng and pocketsphinx, then restores the .NET tools and packages.
 # Safe to run again: it installs only what is missing. Run it as root or as a user with sudo.
+# --browser also installs Debian's chromium, which only the web app's browser tests need.
 set -euo pipefail
+
+with_browser=false
+for argument in "$@"; do
+  case $argument in
+    --browser) with_browser=true ;;
+    *) printf '[setup] error: unknown argument %s\n' "$argument" >&2; exit 2 ;;
+  esac
+done
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 started_at=$SECONDS
@@ -67,6 +76,7 @@ postgres_major() {
 command -v dpkg-query >/dev/null || fail "this script needs Debian or a derivative (dpkg, apt)"
 packages=(redis-server ffmpeg espeak-ng flite pocketsphinx pocketsphinx-en-us)
 [[ -n $(postgres_major) ]] || packages+=(postgresql)
+[[ $with_browser == false ]] || packages+=(chromium)
 apt_install "${packages[@]}"
 
 pg_major="$(postgres_major)"

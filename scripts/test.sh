@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup.sh
+# Chromium too: the web app's tests drive it (Playwright, headless).
+bash scripts/setup.sh --browser
 results=.artifacts/test-results
 rm -rf "$results"
 exec dotnet test AskVideo.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
