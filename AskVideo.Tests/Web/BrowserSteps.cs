@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AskVideo.Tests.Infrastructure;
+using AskVideo.Tests.Videos;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -57,6 +58,28 @@ public static partial class BrowserSteps
 
     public static async Task<FilePayload> FileAsync(string path, string name, string mimeType) =>
         new() { Name = name, MimeType = mimeType, Buffer = await File.ReadAllBytesAsync(path) };
+
+    /// <summary>Uploads a clip through the Api as the account and waits until it is transcribed; its id.</summary>
+    public static async Task<int> CompletedVideoAsync(this WebStack web, TestAccount account, string extension, string fileName, CancellationToken cancellationToken)
+    {
+        using var client = web.Api.CreateClient();
+        var tokens = await client.LoginOkAsync(account);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Access);
+        var id = (await client.UploadOkAsync(await web.ClipAsync(extension, cancellationToken), fileName))["id"]!.GetValue<int>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            var video = await (await client.GetAsync($"/api/videos/{id}/", limit.Token)).JsonAsync();
+            var status = video["status"]!.GetValue<string>();
+            Assert.NotEqual("error", status);
+            if (status == "completed")
+            {
+                return id;
+            }
+            await Task.Delay(200, limit.Token);
+        }
+    }
 
     /// <summary>The newest link to <paramref name="page"/> mailed to the address, as written in the mail.</summary>
     public static string MailedLink(WebStack web, string address, string page)

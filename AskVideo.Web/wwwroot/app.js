@@ -37,4 +37,37 @@ window.askvideo = {
         }
         dropZone.dataset.ready = 'true';
     },
+
+    // Marks the transcript line being played (aria-current) and seeks when a line is clicked.
+    attachPlayer(video, transcriptId) {
+        const lines = () => transcriptId ? document.querySelectorAll(`#${transcriptId} [data-start]`) : [];
+        video.addEventListener('timeupdate', () => {
+            let current = null;
+            for (const line of lines()) {
+                if (Number(line.dataset.start) <= video.currentTime + 0.05) current = line;
+            }
+            for (const line of lines()) {
+                const item = line.closest('li') ?? line;
+                if (line === current) item.setAttribute('aria-current', 'true');
+                else item.removeAttribute('aria-current');
+            }
+        });
+        if (transcriptId) {
+            document.addEventListener('click', e => {
+                const line = e.target.closest?.(`#${transcriptId} [data-start]`);
+                if (line) window.askvideo.seek(video, Number(line.dataset.start));
+            });
+        }
+        video.dataset.ready = 'true';
+    },
+
+    // Seeks and plays; a source that has just changed is given its metadata first.
+    seek(video, seconds) {
+        const go = () => {
+            video.currentTime = seconds;
+            video.play().catch(() => { /* autoplay refused: the position is set all the same */ });
+        };
+        if (video.readyState >= 1) go();
+        else video.addEventListener('loadedmetadata', go, { once: true });
+    },
 };
