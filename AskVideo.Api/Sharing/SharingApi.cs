@@ -37,7 +37,7 @@ public static class SharingApi
             return LinkNotFound();
         }
         var videos = await db.VideosInOrderAsync(group.Id, urls, cancellationToken);
-        return TypedResults.Ok(new SharedGroupResponse(group.Name, group.Description,
+        return TypedResults.Ok(new SharedGroupResponse(group.Id, group.Name, group.Description,
             [.. videos.Select(v => new SharedVideoResponse(v.Id, v.Title, v.DurationSeconds, v.Status, v.Order, v.MediaUrl))]));
     }
 

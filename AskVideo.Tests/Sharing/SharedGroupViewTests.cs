@@ -35,7 +35,9 @@ public sealed class SharedGroupViewTests(ApiFactory api) : IClassFixture<ApiFact
 
         var body = await response.Content.ReadAsStringAsync(Ct);
         var view = await response.AssertStatus(HttpStatusCode.OK).JsonAsync();
-        Assert.Equal(["name", "description", "videos"], view.AsObject().Select(p => p.Key));
+        Assert.Equal(["id", "name", "description", "videos"], view.AsObject().Select(p => p.Key));
+        // The group's id is what a guest's chat request names.
+        Assert.Equal(group, view["id"]!.GetValue<int>());
         Assert.Equal("Course", view["name"]!.GetValue<string>());
         Assert.Equal("Everything about the course", view["description"]!.GetValue<string>());
         var shown = view["videos"]!.AsArray();

@@ -70,4 +70,38 @@ window.askvideo = {
         if (video.readyState >= 1) go();
         else video.addEventListener('loadedmetadata', go, { once: true });
     },
+
+    // Drag and drop inside an ordered list of [data-id] items: tells the page the new order, which
+    // it saves and renders (the list is never rearranged here).
+    attachReorder(list, page) {
+        let dragged = null;
+        list.addEventListener('dragstart', e => {
+            dragged = e.target.closest('[data-id]');
+            e.dataTransfer.effectAllowed = 'move';
+            e.dataTransfer.setData('text/plain', dragged?.dataset.id ?? '');
+        });
+        list.addEventListener('dragover', e => { if (dragged) e.preventDefault(); });
+        list.addEventListener('drop', e => {
+            e.preventDefault();
+            const target = e.target.closest('[data-id]');
+            if (!dragged || !target || target === dragged) return;
+            const ids = [...list.querySelectorAll('[data-id]')].map(item => Number(item.dataset.id));
+            const from = ids.indexOf(Number(dragged.dataset.id));
+            const to = ids.indexOf(Number(target.dataset.id));
+            ids.splice(from, 1);
+            ids.splice(to, 0, Number(dragged.dataset.id));
+            dragged = null;
+            page.invokeMethodAsync('Reorder', ids);
+        });
+        list.addEventListener('dragend', () => { dragged = null; });
+    },
+
+    async copy(text) {
+        try {
+            await navigator.clipboard.writeText(text);
+            return true;
+        } catch {
+            return false;
+        }
+    },
 };
