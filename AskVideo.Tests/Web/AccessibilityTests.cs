@@ -1,3 +1,5 @@
+using AskVideo.Tests.Admin;
+using AskVideo.Tests.Videos;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -43,6 +45,15 @@ public sealed class AccessibilityTests(WebStack web) : IClassFixture<WebStack>
             }
             problems.AddRange(await CheckAsync(page, path));
         }
+
+        using var admin = await web.Api.SignInNewUserAsync();
+        await web.Api.MakeAdminAsync(admin.Id);
+        var operatorPage = await web.NewPageAsync();
+        await operatorPage.SetViewportSizeAsync(390, 844);
+        await operatorPage.SignInAsync(admin.Account);
+        await operatorPage.GotoAsync("/admin");
+        await operatorPage.WaitForInteractiveAsync();
+        problems.AddRange(await CheckAsync(operatorPage, "/admin"));
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }

@@ -18,8 +18,9 @@ public static class SessionClaims
     public const string RefreshToken = "refresh_token";
     public const string AccessExpires = "access_expires";
     public const string AuthenticationType = "askvideo-session";
+    public const string AdminRole = "admin";
 
-    public static ClaimsPrincipal Create(string sessionId, int userId, string username, string email, SessionTokens tokens)
+    public static ClaimsPrincipal Create(string sessionId, int userId, string username, string email, bool isAdmin, SessionTokens tokens)
     {
         var identity = new ClaimsIdentity(
         [
@@ -28,6 +29,10 @@ public static class SessionClaims
             new Claim(ClaimTypes.Name, username),
             new Claim(Email, email),
         ], AuthenticationType, ClaimTypes.Name, ClaimTypes.Role);
+        if (isAdmin)
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Role, AdminRole));
+        }
         return WithTokens(new ClaimsPrincipal(identity), tokens);
     }
 
