@@ -38,11 +38,4 @@ public static class AdminSetup
         }));
         return builder;
     }
-
-    /// <summary>Stops a deactivated owner's share links. After routing, before the endpoints.</summary>
-    public static WebApplication UseAccountStatus(this WebApplication app)
-    {
-        app.UseMiddleware<DeactivatedShareLinks>();
-        return app;
-    }
 }
