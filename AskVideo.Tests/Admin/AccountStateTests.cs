@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AskVideo.Tests.Groups;
 using AskVideo.Tests.Infrastructure;
 using AskVideo.Tests.Sharing;
@@ -62,6 +63,22 @@ public sealed class AccountStateTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.True(afterSecondLogin > afterLogin, $"{afterSecondLogin:O} is not after {afterLogin:O}");
         var page = await admin.Client.GetOkAsync($"/api/admin/users/?q={account.Username}");
         Assert.Equal(afterSecondLogin, page["results"]![0]!["last_sign_in_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Quota_overrides_set_at_the_same_time_all_succeed_and_one_of_them_is_kept()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var user = await api.SignInNewUserAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 8).Select(n =>
+            admin.Client.PutAsJsonAsync($"/api/admin/users/{user.Id}/quotas/", new { max_videos = n }, Ct)));
+
+        Assert.All(answers, a => a.AssertStatus(HttpStatusCode.OK));
+        var kept = await admin.Client.GetOkAsync($"/api/admin/users/{user.Id}/quotas/");
+        Assert.InRange(kept["overrides"]!["max_videos"]!.GetValue<int>(), 1, 8);
+        await using var db = api.OpenDb();
+        Assert.Equal(8, await db.AuditEntries.CountAsync(e => e.Action == "user.quotas" && e.ResourceId == user.Id.ToString(), Ct));
     }
 
     private async Task SetDeactivatedAsync(int userId, DateTimeOffset? at)
