@@ -18,12 +18,15 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Every_admin_endpoint_answers_404_to_users_deactivated_admins_and_guests_and_works_for_an_admin()
+    public async Task Every_admin_endpoint_answers_404_to_users_deactivated_accounts_and_guests_and_works_for_an_admin()
     {
         using var admin = await api.SignInNewAdminAsync();
         using var user = await api.SignInNewUserAsync();
+        using var anotherUser = await api.SignInNewUserAsync();
         using var formerAdmin = await api.SignInNewAdminAsync();
         await admin.Client.PostOkAsync($"/api/admin/users/{formerAdmin.Id}/deactivate/");
+        using var deactivatedUser = await api.SignInNewUserAsync();
+        await admin.Client.PostOkAsync($"/api/admin/users/{deactivatedUser.Id}/deactivate/");
         var group = await user.Client.CreateGroupOkAsync("Shared");
         var shareToken = await user.Client.ShareOkAsync(group);
         var retried = await api.InsertFailedJobAsync(user.Id);
@@ -60,7 +63,11 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         var refused = new (string Who, HttpClient Client, string Query)[]
         {
             ("anonymous", anonymous, ""),
+            // The paths name this user's own account and jobs...
             ("a user", user.Client, ""),
+            // ...and someone else's, for this one.
+            ("another user", anotherUser.Client, ""),
+            ("a deactivated user", deactivatedUser.Client, ""),
             ("a deactivated admin", formerAdmin.Client, ""),
             ("a guest with a share token", anonymous, "?share_token=" + shareToken),
         };
