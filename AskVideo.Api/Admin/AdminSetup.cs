@@ -35,7 +35,7 @@ public static class AdminSetup
             { ImplementationFactory: { } factory } => (IAuthorizationMiddlewareResultHandler)factory(provider),
             { ImplementationType: { } type } => (IAuthorizationMiddlewareResultHandler)ActivatorUtilities.CreateInstance(provider, type),
             _ => new AuthorizationMiddlewareResultHandler(),
-        }));
+        }, provider.GetRequiredService<UserStatusCache>()));
         return builder;
     }
 }

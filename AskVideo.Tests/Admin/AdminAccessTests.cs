@@ -91,6 +91,22 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_method_an_admin_path_does_not_take_answers_404_to_a_user_as_the_path_itself_does()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var user = await api.SignInNewUserAsync();
+        using var anonymous = api.CreateClient();
+
+        foreach (var client in new[] { user.Client, anonymous })
+        {
+            await (await client.PatchAsync("/api/admin/users/", null, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.DeleteAsync("/api/admin/queue/", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+        // The admin hears what routing says.
+        (await admin.Client.PatchAsync("/api/admin/users/", null, Ct)).AssertStatus(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
     public async Task An_admin_is_an_ordinary_user_outside_the_admin_area()
     {
         using var admin = await api.SignInNewAdminAsync();
