@@ -240,6 +240,9 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         using var admin = await api.SignInNewAdminAsync();
         using var user = await api.SignInNewUserAsync();
         var video = await api.InsertVideoAsync(user.Id);
+        var file = Path.Combine(api.MediaRoot, video.StorageKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllBytesAsync(file, [1, 2, 3], Ct);
         var path = $"/api/admin/users/{user.Id}/";
 
         await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = Accounts.RawJson("{}") }, Ct))
@@ -247,6 +250,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
             { Content = Accounts.RawJson("""{"confirm_username":"someone-else"}""") }, Ct)).AssertValidationProblemAsync("confirm_username");
         await user.Client.GetOkAsync("/api/auth/me/");
+        Assert.True(File.Exists(file));
 
         (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
             { Content = Accounts.RawJson($$"""{"confirm_username":"{{user.Account.Username}}"}""") }, Ct)).AssertStatus(HttpStatusCode.NoContent);
@@ -255,6 +259,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await admin.Client.GetAsync(path, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         await using var db = api.OpenDb();
         Assert.False(await db.Videos.AnyAsync(v => v.Id == video.Id, Ct));
+        Assert.False(File.Exists(file), "The media file outlived its account.");
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "user.delete" && e.ResourceId == user.Id.ToString(), Ct));
     }
 
