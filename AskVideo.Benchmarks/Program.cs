@@ -1,11 +1,11 @@
 using AskVideo.Benchmarks;
 using AskVideo.Benchmarks.Quality;
 
-// Usage: dotnet AskVideo.Benchmarks.dll [upload] [queue] [pipeline] [media] [retrieval] [first-token]
+// Usage: dotnet AskVideo.Benchmarks.dll [upload] [web-upload] [queue] [pipeline] [media] [retrieval] [first-token]
 //        [quality [--embeddings] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
-var scenarios = args.Length > 0 ? args : ["upload", "queue", "pipeline", "media", "retrieval", "first-token"];
+var scenarios = args.Length > 0 ? args : ["upload", "web-upload", "queue", "pipeline", "media", "retrieval", "first-token"];
 var media = new BenchMedia(Path.Combine(root, ".test-data", "bench-media"));
 
 for (var i = 0; i < scenarios.Length; i++)
@@ -23,6 +23,9 @@ for (var i = 0; i < scenarios.Length; i++)
     {
         case "upload":
             await UploadBenchmark.RunAsync(root, media);
+            break;
+        case "web-upload":
+            await WebUploadBenchmark.RunAsync(root, media);
             break;
         case "queue":
             await QueueBenchmark.RunAsync(root, media);
@@ -43,7 +46,7 @@ for (var i = 0; i < scenarios.Length; i++)
             await QualityBenchmark.RunAsync(root, options);
             break;
         default:
-            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, queue, pipeline, media, retrieval, first-token or quality");
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, web-upload, queue, pipeline, media, retrieval, first-token or quality");
             return 2;
     }
 }

@@ -18,6 +18,9 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
 
     public string DataDirectory { get; }
     public string ApiUrl { get; private set; } = "";
+    public string WebUrl { get; private set; } = "";
+    public string Username { get; private set; } = "";
+    public string Password { get; private set; } = "";
     public string PostgresConnectionString { get; private set; } = "";
     public int ApiPid { get; private set; }
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(30) };
@@ -79,6 +82,10 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
                     {
                         ApiUrl = url.Groups["value"].Value;
                     }
+                    else if (url.Groups["what"].Value == "Web app")
+                    {
+                        WebUrl = url.Groups["value"].Value;
+                    }
                     else
                     {
                         PostgresConnectionString = url.Groups["value"].Value;
@@ -87,7 +94,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
                 if (line.Contains("Press Ctrl+C", StringComparison.Ordinal))
                 {
                     Http.BaseAddress = new Uri(ApiUrl);
-                    ApiPid = FindListeningProcess(Http.BaseAddress.Port);
+                    ApiPid = FindListeningProcess("AskVideo.Api", Http.BaseAddress.Port);
                     return;
                 }
             }
@@ -104,6 +111,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var (username, email, password) = ($"bench_{id}", $"bench_{id}@example.com", "benchmark-password");
+        (Username, Password) = (username, password);
         (await Http.PostAsJsonAsync("/api/auth/signup/", new { username, email, password })).EnsureSuccessStatusCode();
         var mail = Directory.EnumerateFiles(Path.Combine(DataDirectory, "mail"), "*.eml").Select(File.ReadAllText)
             .Single(text => text.Contains(email, StringComparison.Ordinal));
@@ -116,9 +124,15 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the Api process, in bytes (VmRSS).</summary>
-    public long ApiResidentBytes()
+    public long ApiResidentBytes() => ResidentBytes(ApiPid);
+
+    /// <summary>The web app's process id.</summary>
+    public int WebPid() => FindListeningProcess("AskVideo.Web", new Uri(WebUrl).Port);
+
+    /// <summary>Resident memory of a process, in bytes (VmRSS).</summary>
+    public static long ResidentBytes(int pid)
     {
-        foreach (var line in File.ReadLines($"/proc/{ApiPid.ToString(CultureInfo.InvariantCulture)}/status"))
+        foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
@@ -157,10 +171,10 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
     }
 
     /// <summary>
-    /// The Api process: the one whose <c>ASPNETCORE_URLS</c> names <paramref name="port"/> (the AppHost
-    /// runs it through <c>dotnet run</c>, so it is not a direct child of anything we started).
+    /// The service's process: the one whose <c>ASPNETCORE_URLS</c> names <paramref name="port"/> (the AppHost
+    /// runs it through DCP, so it is not a direct child of anything we started).
     /// </summary>
-    private static int FindListeningProcess(int port)
+    private static int FindListeningProcess(string program, int port)
     {
         var url = $"ASPNETCORE_URLS=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         foreach (var directory in Directory.GetDirectories("/proc"))
@@ -172,7 +186,7 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
             try
             {
                 var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
-                if (Path.GetFileName(command) == "AskVideo.Api"
+                if (Path.GetFileName(command) == program
                     && File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').Contains(url))
                 {
                     return pid;
@@ -183,10 +197,10 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
                 // Gone meanwhile, or not ours to read.
             }
         }
-        throw new InvalidOperationException($"No AskVideo.Api process with {url} found.");
+        throw new InvalidOperationException($"No {program} process with {url} found.");
     }
 
-    [GeneratedRegex(@"^\s+(?<what>API|PostgreSQL):\s+(?<value>\S+)$")]
+    [GeneratedRegex(@"^\s+(?<what>API|Web app|PostgreSQL):\s+(?<value>\S+)$")]
     private static partial Regex UrlLine();
 
     [GeneratedRegex(@"uid=(?<uid>\d+)&token=(?<token>[A-Za-z0-9_\-]+)")]

@@ -9,6 +9,10 @@ public static class WebServices
     /// <summary>Razor components (interactive server), the sign-in session, the Api client and the proxy.</summary>
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {
+        // A local run starts the build's output in any environment (the AppHost passes its own on):
+        // the framework's scripts and wwwroot are found through the build's manifest, which a
+        // published app does not have (it serves its own wwwroot, and this does nothing).
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddProblemDetails();

@@ -19,6 +19,7 @@ public sealed class AdminPageTests(WebStack web) : IClassFixture<WebStack>
         await page.SignInAsync(admin);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{web.WebUrl}/admin");
         await page.WaitForInteractiveAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Queue health" })).ToBeVisibleAsync();
         await Expect(page.Locator(".figures")).ToContainTextAsync("Failed for good");

@@ -24,6 +24,7 @@ public sealed class AskPageTests(WebStack web) : IClassFixture<WebStack>
         await Expect(page.Locator(".member .title")).ToHaveTextAsync(["fox", "river"]);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Ask about these videos" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/ask$"));
         await page.WaitForInteractiveAsync();
         await AskAsync(page, Question);
 

@@ -45,9 +45,12 @@ public static partial class BrowserSteps
         return account;
     }
 
-    /// <summary>Waits until the page's live connection is up, so that clicks reach the server.</summary>
+    /// <summary>
+    /// Waits until the page at the browser's current address is live (its circuit connected, its data
+    /// loaded), so that clicks reach the server. After a click on a link, first wait for the new address.
+    /// </summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
-        page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        page.WaitForFunctionAsync("() => document.getElementById('interactive')?.dataset.path === location.pathname");
 
     /// <summary>Picks files in the library's uploader (as a person choosing them in the file dialog).</summary>
     public static async Task UploadAsync(this IPage page, params FilePayload[] files)

@@ -21,8 +21,6 @@ public sealed class WebAppFactory(string apiUrl, int port) : WebApplicationFacto
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        // Outside Development the framework serves its scripts from the build's manifest only when asked.
-        builder.UseStaticWebAssets();
         builder.UseSetting("services:api:http:0", apiUrl);
     }
 }
