@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AskVideo.Tests.Web;
 
@@ -8,7 +10,7 @@ namespace AskVideo.Tests.Web;
 /// The real web app on Kestrel at 127.0.0.1:<paramref name="port"/>, finding the Api at
 /// <paramref name="apiUrl"/> as service discovery would under the AppHost.
 /// </summary>
-public sealed class WebAppFactory(string apiUrl, int port) : WebApplicationFactory<AskVideo.Web.Accounts.TokenStore>
+public sealed class WebAppFactory(string apiUrl, int port, TimeProvider? time = null) : WebApplicationFactory<AskVideo.Web.Accounts.TokenStore>
 {
     public string Url { get; } = $"http://127.0.0.1:{port}";
 
@@ -22,5 +24,9 @@ public sealed class WebAppFactory(string apiUrl, int port) : WebApplicationFacto
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("services:api:http:0", apiUrl);
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
     }
 }

@@ -38,6 +38,9 @@ public class WebStack(TestServices services) : IAsyncLifetime
     public TestServices Servers => services;
     public string WebUrl => Web.Url;
 
+    /// <summary>The web app's clock; null is the system's.</summary>
+    protected virtual TimeProvider? WebTime => null;
+
     public async ValueTask InitializeAsync()
     {
         Api = new FrontEndApiFactory(services, $"http://127.0.0.1:{_webPort}");
@@ -49,7 +52,7 @@ public class WebStack(TestServices services) : IAsyncLifetime
             Transcription = OpenAi.ConnectionString(),
         });
         var apiUrl = Api.CreateClient().BaseAddress!.ToString().TrimEnd('/');
-        Web = new WebAppFactory(apiUrl, _webPort);
+        Web = new WebAppFactory(apiUrl, _webPort, WebTime);
         Web.Start();
         Assertions.SetDefaultExpectTimeout(Timeout);
         _playwright = await Playwright.CreateAsync();
