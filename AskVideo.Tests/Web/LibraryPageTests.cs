@@ -37,4 +37,58 @@ public sealed class LibraryPageTests(WebStack web) : IClassFixture<WebStack>
         await Expect(upload.GetByRole(AriaRole.Alert)).ToContainTextAsync("Accepted:");
         await Expect(page.Locator(".video")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_failed_transcription_shows_the_servers_message_and_retranscribe_completes_it()
+    {
+        var page = await web.NewPageAsync();
+        await page.SignInNewAccountAsync(web);
+        web.OpenAi.Transcriptions.FailNext(-1, 400);
+        try
+        {
+            await page.UploadAsync(await BrowserSteps.FileAsync(await web.ClipAsync(".wav", Ct), "broken.wav", "audio/wav"));
+            var row = page.Locator(".video", new() { HasText = "broken" });
+            await Expect(row.Locator(".status")).ToHaveTextAsync("error");
+            await Expect(row.Locator(".problem")).Not.ToBeEmptyAsync();
+        }
+        finally
+        {
+            web.OpenAi.Transcriptions.FailNext(0);
+        }
+
+        await page.Locator(".video", new() { HasText = "broken" }).GetByRole(AriaRole.Button, new() { Name = "Retranscribe" }).ClickAsync();
+
+        await Expect(page.Locator(".video", new() { HasText = "broken" }).Locator(".status")).ToHaveTextAsync("completed");
+    }
+
+    [Fact]
+    public async Task Videos_are_searched_renamed_and_deleted_from_the_library()
+    {
+        var page = await web.NewPageAsync();
+        var account = await page.SignInNewAccountAsync(web);
+        await web.CompletedVideoAsync(account, ".wav", "fox.wav", Ct);
+        await web.CompletedVideoAsync(account, ".wav", "river.wav", Ct);
+        await page.GotoAsync("/");
+        await page.WaitForInteractiveAsync();
+        var titles = page.Locator(".video .title");
+        await Expect(titles).ToHaveTextAsync(["river", "fox"]);
+
+        await page.GetByLabel("Search titles").FillAsync("fox");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(titles).ToHaveTextAsync(["fox"]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename fox" }).ClickAsync();
+        await page.GetByLabel("New title").FillAsync("Quick fox");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(titles).ToHaveTextAsync(["Quick fox"]);
+
+        await page.GetByLabel("Search titles").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(titles).ToHaveTextAsync(["river", "Quick fox"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete river" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Really delete" }).ClickAsync();
+        await Expect(titles).ToHaveTextAsync(["Quick fox"]);
+        await page.ReloadAsync();
+        await Expect(titles).ToHaveTextAsync(["Quick fox"]);
+    }
 }
