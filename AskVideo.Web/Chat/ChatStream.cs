@@ -33,6 +33,10 @@ public static class ChatStream
         {
             return ApiProblem.Unreachable;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ApiProblem.Abandoned;
+        }
         finally
         {
             exchange.Done = true;

@@ -13,6 +13,9 @@ public sealed record ApiProblem(int Status, string Message, IReadOnlyDictionary<
 {
     public static readonly ApiProblem Unreachable = new(0, "The service cannot be reached right now. Try again in a moment.", new Dictionary<string, string[]>());
 
+    /// <summary>The page closed before the answer came; nobody will see this.</summary>
+    public static readonly ApiProblem Abandoned = new(0, "The page was closed.", new Dictionary<string, string[]>());
+
     /// <summary>The message and every field error, for one line under a form.</summary>
     public string Describe() => Errors.Count == 0
         ? Message
@@ -103,6 +106,11 @@ public sealed class ApiClient(IHttpClientFactory factory, TokenStore tokens, Aut
         catch (HttpRequestException)
         {
             return new(default, ApiProblem.Unreachable);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // An exception here would end the whole connection, and with it the page the person went on to.
+            return new(default, ApiProblem.Abandoned);
         }
     }
 
