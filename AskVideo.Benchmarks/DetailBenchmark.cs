@@ -71,6 +71,11 @@ internal static partial class DetailBenchmark
             ("bare: query + entity JSON (again)", $"/bench/bare/{videoId}", false),
             ("authenticated GET /api/videos/{id}/ (again)", $"/api/videos/{videoId}/", true),
         };
+        // Warm up first: JIT, EF's compiled queries and the connection pools, for every path.
+        foreach (var (_, path, authorized) in runs.DistinctBy(r => r.Path))
+        {
+            await WrkAsync(address.TrimEnd('/') + path, authorized ? token : null, 3, ct);
+        }
         var results = new List<(string Name, double Rps)>();
         foreach (var (name, path, authorized) in runs)
         {
