@@ -65,6 +65,7 @@ internal static partial class DetailBenchmark
             ("bare: query + entity JSON", $"/bench/bare/{videoId}", false),
             ("authenticated GET /api/videos/{id}/", $"/api/videos/{videoId}/", true),
             ("bare: query only, no body", $"/bench/query/{videoId}", false),
+            ("bare, one joined read (the detail's read before)", $"/bench/join/{videoId}", false),
             ("bare + JWT validated", $"/bench/jwt/{videoId}", true),
             ("GET /api/auth/me/", "/api/auth/me/", true),
             ("GET /alive", "/alive", false),
@@ -81,7 +82,7 @@ internal static partial class DetailBenchmark
         {
             var (rps, non2xx, latency) = await WrkAsync(address.TrimEnd('/') + path, authorized ? token : null, seconds, ct);
             results.Add((name, rps));
-            Console.WriteLine($"detail: {name,-46} {rps,8:0} req/s  (avg latency {latency}, non-2xx {non2xx}, load average {LoadAverage()})");
+            Console.WriteLine($"detail: {name,-50} {rps,8:0} req/s  (avg latency {latency}, non-2xx {non2xx}, load average {LoadAverage()})");
         }
         var bare = results.Where(r => r.Name.StartsWith("bare: query + entity", StringComparison.Ordinal)).Average(r => r.Rps);
         var full = results.Where(r => r.Name.StartsWith("authenticated", StringComparison.Ordinal)).Average(r => r.Rps);
@@ -177,6 +178,7 @@ internal static partial class DetailBenchmark
     /// <c>/bench/bare/{id}</c>: the detail's primary-key query (video and its segments), written as the
     /// entity's JSON: no authentication, authorization, signing or mapping. <c>/bench/query/{id}</c>: the
     /// query alone. <c>/bench/jwt/{id}</c>: the bare endpoint behind the JWT's validation.
+    /// <c>/bench/join/{id}</c>: the bare endpoint with the video and its segments in one joined read.
     /// </summary>
     private sealed class BareEndpoints : IStartupFilter
     {
@@ -186,6 +188,7 @@ internal static partial class DetailBenchmark
         {
             app.Map("/bench/bare", bare => bare.Run(async http => await WriteVideoAsync(http, body: true)));
             app.Map("/bench/query", query => query.Run(async http => await WriteVideoAsync(http, body: false)));
+            app.Map("/bench/join", join => join.Run(async http => await WriteVideoAsync(http, body: true, joined: true)));
             app.Map("/bench/jwt", jwt => jwt.Run(async http =>
             {
                 if (!(await http.AuthenticateAsync()).Succeeded)
@@ -198,11 +201,13 @@ internal static partial class DetailBenchmark
             next(app);
         };
 
-        private static async Task WriteVideoAsync(HttpContext http, bool body)
+        private static async Task WriteVideoAsync(HttpContext http, bool body, bool joined = false)
         {
             var id = int.Parse(http.Request.Path.Value!.Trim('/'), CultureInfo.InvariantCulture);
             var db = http.RequestServices.GetRequiredService<AppDbContext>();
-            var video = await db.Videos.AsNoTracking().Include(v => v.Segments).SingleOrDefaultAsync(v => v.Id == id, http.RequestAborted);
+            var videos = db.Videos.AsNoTracking().Include(v => v.Segments);
+            // As the detail endpoint reads it (two reads: the video, then its segments); joined, as it did before.
+            var video = await (joined ? videos : videos.AsSplitQuery()).SingleOrDefaultAsync(v => v.Id == id, http.RequestAborted);
             if (video is null)
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;
