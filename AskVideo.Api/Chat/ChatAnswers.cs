@@ -65,7 +65,7 @@ public sealed class ChatAnswers(
 
         // Weak evidence everywhere: the videos do not cover the question, and no model is asked.
         var threshold = SearchText.HasCjk(query) ? Settings.MinEvidenceCjk : Settings.MinEvidence;
-        bool Covers(Passage passage) => passage.Moment.Evidence >= threshold || passage.Similarity >= Settings.MinSimilarity;
+        bool Covers(Passage passage) => passage.Evidence >= threshold || passage.Similarity >= Settings.MinSimilarity;
         var covered = passages.Where(Covers).ToList();
         Activity.Current?.SetTag("askvideo.chat.covered", covered.Count > 0);
         if (covered.Count == 0)
@@ -76,7 +76,7 @@ public sealed class ChatAnswers(
         // best, each ranked as its passage less what it holds less than the passage's best moment.
         IReadOnlyList<ChatCitation> best = [.. passages
             .SelectMany(p => p.Found.Where(m => m.Evidence >= threshold / 2 || (m == p.Moment && Covers(p)))
-                .Select(m => (Passage: p, Moment: m, Rank: p.Rank - (p.Moment.Evidence - m.Evidence))))
+                .Select(m => (Passage: p, Moment: m, Rank: p.Rank - (p.Moment.Score - m.Score))))
             .OrderByDescending(x => x.Rank)
             .Take(Settings.TopK)
             .Select((x, i) => Citation(i + 1, x.Passage, x.Moment))];

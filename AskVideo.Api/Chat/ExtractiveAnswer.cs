@@ -15,6 +15,13 @@ public static class ExtractiveAnswer
     /// <summary>Moments quoted in full sentences; the rest are listed by time.</summary>
     public const int MaxQuoted = 3;
 
+    /// <summary>
+    /// Moments the answer points at when there are that many: room for those listed by time is kept
+    /// before the quotes take theirs, so that a reader whose answer is not in the quotes still
+    /// finds it among the next few moments, at the cost of a few characters of quote.
+    /// </summary>
+    public const int MinListed = 5;
+
     private const int MinQuoteChars = 60;
     private const int MaxTitleChars = 40;
 
@@ -23,11 +30,13 @@ public static class ExtractiveAnswer
     {
         var text = new StringBuilder(Lead);
         var cited = new List<ChatCitation>();
+        var listed = best.Take(MinListed).Skip(MaxQuoted).ToList();
+        var reserved = listed.Select((m, i) => AlsoEntry(m, i == 0).Length).Sum();
         foreach (var moment in best.Take(MaxQuoted))
         {
             var place = $" [{moment.N}] ({Title(moment.Title)}, {ChatApi.Clock(moment.Start)})";
             // The first quote may take up to 300 characters, later ones half of what is left.
-            var room = maxChars - text.Length - 4 - place.Length;
+            var room = maxChars - reserved - text.Length - 4 - place.Length;
             var share = cited.Count == 0 ? Math.Max(room / 2, Math.Min(room, 300)) : room / 2;
             if (share < MinQuoteChars && cited.Count > 0)
             {
@@ -39,8 +48,7 @@ public static class ExtractiveAnswer
         var also = new StringBuilder();
         foreach (var moment in best.Skip(cited.Count))
         {
-            var entry = string.Create(CultureInfo.InvariantCulture,
-                $"{(also.Length == 0 ? "\n\nAlso at " : "; ")}[{moment.N}] {Title(moment.Title)}, {ChatApi.Clock(moment.Start)}");
+            var entry = AlsoEntry(moment, also.Length == 0);
             if (text.Length + also.Length + entry.Length > maxChars || moment.N != cited.Count + 1)
             {
                 break;
@@ -50,6 +58,9 @@ public static class ExtractiveAnswer
         }
         return (text.Append(also).ToString(), cited);
     }
+
+    private static string AlsoEntry(ChatCitation moment, bool first) => string.Create(CultureInfo.InvariantCulture,
+        $"{(first ? "\n\nAlso at " : "; ")}[{moment.N}] {Title(moment.Title)}, {ChatApi.Clock(moment.Start)}");
 
     /// <summary>At most <paramref name="max"/> characters of <paramref name="quote"/>, cut after a word, with an ellipsis.</summary>
     public static string Shorten(string quote, int max)

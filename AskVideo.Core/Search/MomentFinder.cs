@@ -7,7 +7,12 @@ public sealed record SegmentTerms(double Start, double End, string Text, IReadOn
 /// The few seconds of a passage that a citation points at: one segment, or a few consecutive ones.
 /// </summary>
 /// <param name="Evidence">The share (0 to 1) of the question's weighted words that the moment holds.</param>
-public sealed record Moment(double Start, double End, string Text, double Evidence);
+/// <param name="Shape">What the moment having the shape of the answer the question asks for adds to its score (<see cref="AnswerShape"/>, <see cref="MomentOptions.ShapeWeight"/>); 0 when it has not.</param>
+public sealed record Moment(double Start, double End, string Text, double Evidence, double Shape = 0)
+{
+    /// <summary>What the moment weighs against others: its evidence, and its shape.</summary>
+    public double Score => Evidence + Shape;
+}
 
 /// <summary>How moments are cut out of passages.</summary>
 public sealed class MomentOptions
@@ -31,6 +36,13 @@ public sealed class MomentOptions
 
     /// <summary>How much the question's words held anywhere in a scene count for its rank, beside those of its best moment.</summary>
     public double SceneWeight { get; set; } = 0.25;
+
+    /// <summary>
+    /// What a moment having the shape of the answer (a number for "how many", a name for "who")
+    /// counts for, as a share of the question's whole weight, in choosing and ranking moments. It
+    /// is not evidence that the videos cover the question.
+    /// </summary>
+    public double ShapeWeight { get; set; } = 0.15;
 }
 
 /// <summary>
@@ -42,26 +54,29 @@ public sealed class MomentOptions
 public static class MomentFinder
 {
     /// <summary>The best window of <paramref name="segments"/> (in time order) for a question whose lexemes weigh <paramref name="weights"/>.</summary>
-    public static Moment Best(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    public static Moment Best(
+        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, Func<SegmentTerms, bool>? fits = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(segments.Count);
-        return BestIn(segments, 0, segments.Count, weights, options).Moment;
+        return BestIn(segments, 0, segments.Count, weights, options, fits).Moment;
     }
 
     /// <summary>
     /// Up to <paramref name="count"/> moments that do not overlap, best first: the best moment, then
     /// the best of what is left on either side of it, and so on. Moments holding none of the
-    /// question's words are left out, unless there is no other.
+    /// question's words are left out, unless there is no other. <paramref name="fits"/> says which
+    /// segments have the shape of the answer (see <see cref="MomentOptions.ShapeWeight"/>).
     /// </summary>
     public static IReadOnlyList<Moment> Top(
-        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count)
+        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count,
+        Func<SegmentTerms, bool>? fits = null)
     {
         var found = new List<Moment>();
         var ranges = new List<(int From, int To)> { (0, segments.Count) };
         while (found.Count < count && ranges.Count > 0)
         {
-            var (best, range) = ranges.Select(r => (Found: BestIn(segments, r.From, r.To, weights, options), Range: r))
-                .MaxBy(x => x.Found.Moment.Evidence);
+            var (best, range) = ranges.Select(r => (Found: BestIn(segments, r.From, r.To, weights, options, fits), Range: r))
+                .MaxBy(x => x.Found.Moment.Score);
             if (best.Moment.Evidence <= 0 && found.Count > 0)
             {
                 break;
@@ -75,15 +90,17 @@ public static class MomentFinder
 
     /// <summary>The best window among the segments from <paramref name="from"/> up to (not including) <paramref name="to"/>, and where it lies.</summary>
     private static (Moment Moment, int First, int Last) BestIn(
-        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options,
+        Func<SegmentTerms, bool>? fits)
     {
         var total = weights.Values.Sum();
-        var (bestFirst, bestLast, bestScore, bestKey) = (from, from, 0.0, double.NegativeInfinity);
+        var (bestFirst, bestLast, bestScore, bestKey, bestFits) = (from, from, 0.0, double.NegativeInfinity, false);
         var found = new HashSet<string>(StringComparer.Ordinal);
         for (var first = from; first < to; first++)
         {
             found.Clear();
             var score = 0.0;
+            var fitting = false;
             for (var last = first; last < to; last++)
             {
                 var duration = segments[last].End - segments[first].Start;
@@ -98,16 +115,17 @@ public static class MomentFinder
                         score += weight;
                     }
                 }
-                var key = score - options.LengthPenalty * total * duration / options.MaxSeconds;
+                fitting |= fits?.Invoke(segments[last]) == true;
+                var key = score + (fitting ? options.ShapeWeight * total : 0) - options.LengthPenalty * total * duration / options.MaxSeconds;
                 if (score > 0 && key > bestKey)
                 {
-                    (bestFirst, bestLast, bestScore, bestKey) = (first, last, score, key);
+                    (bestFirst, bestLast, bestScore, bestKey, bestFits) = (first, last, score, key, fitting);
                 }
             }
         }
         (bestFirst, bestLast) = Widen(segments, from, to, bestFirst, bestLast, options);
         var moment = new Moment(
-            segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0);
+            segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0, bestFits ? options.ShapeWeight : 0);
         return (moment, bestFirst, bestLast);
     }
 

@@ -24,6 +24,9 @@ public sealed record Passage(
 {
     /// <summary>The moment that best answers the question.</summary>
     public Moment Moment => Found[0];
+
+    /// <summary>The most evidence any of the found moments gives that the passage covers the question.</summary>
+    public double Evidence => Found.Max(m => m.Evidence);
 }
 
 /// <summary>How a search ranks scenes.</summary>
@@ -84,6 +87,8 @@ public sealed class SceneSearch(
         }
         var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
         var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
+        var shape = AnswerShape.Of(question);
+        Func<SegmentTerms, bool>? fits = shape == AnswerKind.Any ? null : s => AnswerShape.Fits(shape, s.Text, question);
         var scored = new List<(SceneHit Hit, IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)>(pool.Count);
         using (Telemetry.Source.StartActivity("retrieve.moments"))
         {
@@ -91,10 +96,10 @@ public sealed class SceneSearch(
             {
                 var (language, parts) = segments.GetValueOrDefault(hit.Id, ("", [new SegmentTerms(hit.Start, hit.End, hit.Text, [])]));
                 var weights = terms.WeightsFor(language);
-                var found = MomentFinder.Top(parts, weights, moments.Value, moments.Value.PerScene);
+                var found = MomentFinder.Top(parts, weights, moments.Value, moments.Value.PerScene, fits);
                 var scene = Evidence(parts, weights);
                 double? cosine = similarity.TryGetValue(hit.Id, out var c) ? c : null;
-                var rank = found[0].Evidence + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
+                var rank = found[0].Score + moments.Value.SceneWeight * scene + VectorWeight * Math.Max(0, cosine ?? 0);
                 scored.Add((hit with { Rank = rank }, found, MomentFinder.Partition(parts, weights, moments.Value), cosine));
             }
         }
@@ -102,10 +107,10 @@ public sealed class SceneSearch(
         var ranked = scored.OrderByDescending(s => s.Hit.Rank).ThenBy(s => s.Hit.Id).Select(s => s.Hit).ToList();
         var passages = Spread(ranked, topK, run =>
         {
-            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Evidence).Take(moments.Value.PerScene)];
+            IReadOnlyList<Moment> found = [.. run.SelectMany(h => byId[h.Id].Found).OrderByDescending(m => m.Score).Take(moments.Value.PerScene)];
             return (found, [.. run.SelectMany(h => byId[h.Id].All)], run.Max(h => byId[h.Id].Similarity));
         });
-        activity?.SetTag("askvideo.retrieval.best_evidence", passages.Count > 0 ? passages[0].Moment.Evidence : 0);
+        activity?.SetTag("askvideo.retrieval.best_evidence", passages.Count > 0 ? passages.Max(p => p.Evidence) : 0);
         return passages;
     }
 

@@ -40,6 +40,52 @@ public sealed class MomentFinderTests
     }
 
     [Fact]
+    public void Between_moments_holding_the_same_words_a_how_many_question_takes_the_one_with_a_number()
+    {
+        const string question = "How many volunteers work on the project?";
+        SegmentTerms[] segments =
+        [
+            new(0, 8, "All of the project's volunteers give their time freely.", ["project", "volunt"]),
+            new(8, 16, "Today some weather, and then a break.", ["weather"]),
+            new(16, 24, "The project counts about 1012 volunteers at present.", ["project", "volunt"]),
+        ];
+        var weights = new Dictionary<string, double> { ["project"] = 1, ["volunt"] = 2, ["work"] = 1 };
+        var kind = AnswerShape.Of(question);
+
+        var plain = MomentFinder.Best(segments, weights, Options);
+        var shaped = MomentFinder.Best(segments, weights, Options, s => AnswerShape.Fits(kind, s.Text, question));
+
+        Assert.Equal(AnswerKind.Quantity, kind);
+        Assert.Equal(0.0, plain.Start);
+        Assert.Equal((16.0, 24.0), (shaped.Start, shaped.End));
+        // The number makes the moment the better choice, not better evidence that the videos cover the question.
+        Assert.Equal(plain.Evidence, shaped.Evidence, 6);
+        Assert.Equal(shaped.Evidence + Options.ShapeWeight, shaped.Score, 6);
+    }
+
+    [Theory]
+    [InlineData("How many packages does the archive hold?", AnswerKind.Quantity)]
+    [InlineData("What year was the project started?", AnswerKind.Quantity)]
+    [InlineData("パッケージはいくつありますか？", AnswerKind.Quantity)]
+    [InlineData("Who wrote the first kernel?", AnswerKind.Person)]
+    [InlineData("I'm not sure about the licence, who can I ask?", AnswerKind.Person)]
+    [InlineData("Can people who aren't subscribed read the list?", AnswerKind.Any)]
+    [InlineData("Why is the archive split into sections?", AnswerKind.Any)]
+    public void A_question_says_what_shape_its_answer_has(string question, AnswerKind expected)
+    {
+        Assert.Equal(expected, AnswerShape.Of(question));
+    }
+
+    [Theory]
+    [InlineData("Who founded the Debian project?", "The Debian Project was created by Ian Murdock in 1993.", true)]
+    [InlineData("Who founded the Debian project?", "The Debian Project was created by volunteers.", false)]
+    [InlineData("Who maintains the Debian Project?", "The Debian Project is run by its members.", false)]
+    public void A_person_answer_names_someone_the_question_does_not(string question, string text, bool fits)
+    {
+        Assert.Equal(fits, AnswerShape.Fits(AnswerKind.Person, text, question));
+    }
+
+    [Fact]
     public void A_single_segment_longer_than_the_limit_stays_whole()
     {
         SegmentTerms[] segments = [Segment(0, 5, "intro"), Segment(5, 75, "long", "answer"), Segment(75, 80, "outro")];
@@ -116,6 +162,20 @@ public sealed class ExtractiveAnswerTests
         Assert.All(cited, c => Assert.Contains($"[{c.N}]", content, StringComparison.Ordinal));
         Assert.Contains("[1] (A lecture with a rather long title that…, 01:00)", content, StringComparison.Ordinal);
         Assert.Contains("…\" [1]", content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_extractive_answer_points_at_five_moments_when_there_are_that_many_even_with_long_quotes()
+    {
+        var longQuote = string.Join(' ', Enumerable.Repeat("lighthouse keepers trimmed wicks every night", 20));
+        ChatCitation[] best = [.. Enumerable.Range(1, 8).Select(n => Moment(n, longQuote))];
+
+        var (content, cited) = ExtractiveAnswer.Write(best, 600);
+
+        Assert.True(content.Length <= 600, $"{content.Length} characters");
+        Assert.Equal([1, 2, 3, 4, 5], cited.Select(c => c.N).Take(ExtractiveAnswer.MinListed));
+        Assert.All(cited, c => Assert.Contains($"[{c.N}]", content, StringComparison.Ordinal));
+        Assert.Contains("; [5] A lecture", content, StringComparison.Ordinal);
     }
 
     [Fact]
