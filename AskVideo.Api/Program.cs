@@ -22,7 +22,6 @@ builder.AddAdmin();
 var app = builder.Build();
 
 app.UseApplicationPipeline();
-app.UseAccountStatus();
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAuthApi();

@@ -22,20 +22,29 @@ internal sealed class AdminRequirementHandler(UserStatusCache statuses) : Author
 
 /// <summary>
 /// Everything under /api/admin/ that refuses a caller answers 404, as if it did not exist: the
-/// admin area is not advertised to users, guests or scanners. Every other refusal goes on to the
-/// handler that was registered before.
+/// admin area is not advertised to users, guests or scanners. That includes what routing answers
+/// on its own (405 for a method the path does not take, under the fallback policy rather than the
+/// admin one), which would otherwise tell a signed-in user that the path exists. Every other
+/// refusal goes on to the handler that was registered before.
 /// </summary>
-internal sealed class AdminHidingResultHandler(IAuthorizationMiddlewareResultHandler inner) : IAuthorizationMiddlewareResultHandler
+internal sealed class AdminHidingResultHandler(IAuthorizationMiddlewareResultHandler inner, UserStatusCache statuses)
+    : IAuthorizationMiddlewareResultHandler
 {
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (!authorizeResult.Succeeded && context.Request.Path.StartsWithSegments(AdminApi.Prefix, StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments(AdminApi.Prefix, StringComparison.OrdinalIgnoreCase)
+            && (!authorizeResult.Succeeded || !await IsAdminAsync(context, policy)))
         {
             await AdminApi.NotFound().ExecuteAsync(context);
             return;
         }
         await inner.HandleAsync(next, context, policy, authorizeResult);
     }
+
+    /// <summary>True when the policy that passed was the admin one, or the caller is an active admin.</summary>
+    private async Task<bool> IsAdminAsync(HttpContext context, AuthorizationPolicy policy) =>
+        policy.Requirements.OfType<AdminRequirement>().Any()
+        || (context.User.TryGetUserId(out var id) && await statuses.GetAsync(id, context.RequestAborted) is { IsActive: true, IsAdmin: true });
 }
 
 internal static class AccountStatusChecks

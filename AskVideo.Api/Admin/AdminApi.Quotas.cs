@@ -24,31 +24,35 @@ public static partial class AdminApi
         int id, AdminQuotaRequest request, AppDbContext db, IOptions<QuotaOptions> defaults, HttpContext http,
         CancellationToken cancellationToken)
     {
-        if (!await db.Users.AnyAsync(u => u.Id == id, cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Locks the account's row until the commit, so a deletion cannot slip in between.
+        var exists = await db.Users.FromSql($"SELECT * FROM users WHERE \"Id\" = {id} FOR SHARE")
+            .AnyAsync(cancellationToken);
+        if (!exists)
         {
             return UserNotFound();
         }
-        var quota = await db.UserQuotas.SingleOrDefaultAsync(q => q.UserId == id, cancellationToken);
         var empty = request is { MaxVideos: null, MaxStorageBytes: null, MaxProcessingMinutesPerMonth: null, MaxAnswersPerMonth: null };
         if (empty)
         {
-            if (quota is not null)
-            {
-                db.UserQuotas.Remove(quota);
-            }
+            await db.UserQuotas.Where(q => q.UserId == id).ExecuteDeleteAsync(cancellationToken);
         }
         else
         {
-            if (quota is null)
-            {
-                quota = new UserQuota { UserId = id };
-                db.UserQuotas.Add(quota);
-            }
-            (quota.MaxVideos, quota.MaxStorageBytes, quota.MaxProcessingMinutesPerMonth, quota.MaxAnswersPerMonth, quota.UpdatedAt) =
-                (request.MaxVideos, request.MaxStorageBytes, request.MaxProcessingMinutesPerMonth, request.MaxAnswersPerMonth, DateTimeOffset.UtcNow);
+            // One statement, so two admins setting the same user's quotas at once both succeed
+            // (the last one wins) instead of one of them failing on the insert.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO user_quotas ("UserId", "MaxVideos", "MaxStorageBytes", "MaxProcessingMinutesPerMonth", "MaxAnswersPerMonth", "UpdatedAt")
+                VALUES ({id}, {request.MaxVideos}, {request.MaxStorageBytes}, {request.MaxProcessingMinutesPerMonth}, {request.MaxAnswersPerMonth}, {DateTimeOffset.UtcNow})
+                ON CONFLICT ("UserId") DO UPDATE SET
+                    "MaxVideos" = excluded."MaxVideos", "MaxStorageBytes" = excluded."MaxStorageBytes",
+                    "MaxProcessingMinutesPerMonth" = excluded."MaxProcessingMinutesPerMonth",
+                    "MaxAnswersPerMonth" = excluded."MaxAnswersPerMonth", "UpdatedAt" = excluded."UpdatedAt"
+                """, cancellationToken);
         }
         AdminAudit.Record(db, http, "user.quotas", "user", id, System.Text.Json.JsonSerializer.Serialize(request));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(await DescribeQuotasAsync(db, defaults.Value, id, cancellationToken));
     }
 

@@ -169,12 +169,6 @@ public static partial class AdminApi
             .ToDictionaryAsync(v => v.OwnerId, cancellationToken);
         var answers = await db.AnswerUsage.AsNoTracking().Where(u => ids.Contains(u.UserId) && u.Month == month)
             .ToDictionaryAsync(u => u.UserId, u => u.Count, cancellationToken);
-        // A sign-in starts a family of refresh tokens; its first token's time is the sign-in's.
-        var signIns = (await db.RefreshTokens.AsNoTracking().Where(t => ids.Contains(t.UserId))
-                .GroupBy(t => new { t.UserId, t.FamilyId })
-                .Select(g => new { g.Key.UserId, At = g.Min(t => t.CreatedAt) })
-                .ToListAsync(cancellationToken))
-            .GroupBy(s => s.UserId).ToDictionary(g => g.Key, g => g.Max(s => s.At));
         var adminRole = Roles.Admin.ToUpperInvariant();
         var admins = await db.UserRoles.AsNoTracking()
             .Where(r => ids.Contains(r.UserId) && db.Roles.Any(role => role.Id == r.RoleId && role.NormalizedName == adminRole))
@@ -186,7 +180,7 @@ public static partial class AdminApi
                 ? new UserUsage(v.Count, v.Bytes, Math.Round(v.Seconds / 60, 2), answers.GetValueOrDefault(u.Id))
                 : new UserUsage(0, 0, 0, answers.GetValueOrDefault(u.Id));
             return new AdminUserResponse(u.Id, u.UserName ?? "", u.Email ?? "", u.EmailConfirmed, admins.Contains(u.Id),
-                u.DeactivatedAt is null, u.CreatedAt, u.DeactivatedAt, signIns.TryGetValue(u.Id, out var at) ? at : null, usage);
+                u.DeactivatedAt is null, u.CreatedAt, u.DeactivatedAt, u.LastSignInAt, usage);
         })];
     }
 

@@ -35,14 +35,7 @@ public static class AdminSetup
             { ImplementationFactory: { } factory } => (IAuthorizationMiddlewareResultHandler)factory(provider),
             { ImplementationType: { } type } => (IAuthorizationMiddlewareResultHandler)ActivatorUtilities.CreateInstance(provider, type),
             _ => new AuthorizationMiddlewareResultHandler(),
-        }));
+        }, provider.GetRequiredService<UserStatusCache>()));
         return builder;
-    }
-
-    /// <summary>Stops a deactivated owner's share links. After routing, before the endpoints.</summary>
-    public static WebApplication UseAccountStatus(this WebApplication app)
-    {
-        app.UseMiddleware<DeactivatedShareLinks>();
-        return app;
     }
 }

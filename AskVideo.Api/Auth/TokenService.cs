@@ -17,8 +17,16 @@ public sealed class TokenService(
 {
     public enum RefreshOutcome { Rotated, Unknown, Expired, Reused }
 
+    /// <summary>
+    /// Starts a sign-in: a new family of refresh tokens, and the account's last sign-in time. A
+    /// refresh continues the sign-in it belongs to, so <see cref="RefreshAsync"/> leaves the time alone.
+    /// </summary>
     public async Task<TokenPair> IssueAsync(User user, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
+        await db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LastSignInAt, now), cancellationToken);
+        user.LastSignInAt = now;
         var refresh = await CreateRefreshTokenAsync(user.Id, Guid.NewGuid(), cancellationToken);
         return Pair(user, refresh);
     }

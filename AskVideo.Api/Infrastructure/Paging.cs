@@ -28,11 +28,12 @@ public static class Paging
         .Check("offset", offset is null || (IsWholeNumber(offset, out var o) && o >= 0), "A whole number, 0 or more.");
 
     /// <summary>The absolute URLs of the next and previous pages (the same query with another offset), null at either end.</summary>
+    /// <remarks>In 64 bits: an offset near int.MaxValue plus a limit would otherwise wrap to a negative offset.</remarks>
     public static (string? Next, string? Previous) Links(HttpRequest request, int count, int limit, int offset) => (
-        offset + limit < count ? Link(request, limit, offset + limit) : null,
+        (long)offset + limit < count ? Link(request, limit, (long)offset + limit) : null,
         offset > 0 ? Link(request, limit, Math.Max(0, offset - limit)) : null);
 
-    private static string Link(HttpRequest request, int limit, int offset)
+    private static string Link(HttpRequest request, int limit, long offset)
     {
         var query = request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase);
         query["limit"] = new StringValues(limit.ToString(CultureInfo.InvariantCulture));

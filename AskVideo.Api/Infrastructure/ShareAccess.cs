@@ -1,4 +1,5 @@
 using AskVideo.Core.Data;
+using AskVideo.Core.Groups;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskVideo.Api.Infrastructure;
@@ -7,9 +8,10 @@ namespace AskVideo.Api.Infrastructure;
 public sealed record SharedGroup(int Id, int OwnerId, string Name, string Description);
 
 /// <summary>
-/// What a share token opens: the one group whose current token it is, and that group's videos.
-/// Chat, Media and Sharing all ask here, so a revoked or replaced token stops everywhere at once
-/// and a token never opens another group. Each feature answers a token that opens nothing with 404.
+/// What a share token opens: the one group whose current token it is, and that group's videos,
+/// as long as the group's owner is active. Chat, Media and Sharing all ask here, so a revoked or
+/// replaced token, or an owner an administrator deactivated, stops everywhere at once, and a token
+/// never opens another group. Each feature answers a token that opens nothing with 404.
 /// </summary>
 public static class ShareAccess
 {
@@ -23,11 +25,14 @@ public static class ShareAccess
     public static bool IsWellFormed(string? token) =>
         token is { Length: TokenLength } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    /// <summary>The group <paramref name="token"/> opens; null for a malformed, wrong or revoked token.</summary>
+    /// <summary>
+    /// The group <paramref name="token"/> opens; null for a malformed, wrong or revoked token, and
+    /// for a group whose owner is deactivated (the link answers again once the owner is reactivated).
+    /// </summary>
     public static async Task<SharedGroup?> FindSharedGroupAsync(
         this AppDbContext db, string? token, CancellationToken cancellationToken) =>
         IsWellFormed(token)
-            ? await db.VideoGroups.AsNoTracking().Where(g => g.ShareToken == token)
+            ? await db.GroupsOpenedBy(token).AsNoTracking()
                 .Select(g => new SharedGroup(g.Id, g.OwnerId, g.Name, g.Description))
                 .SingleOrDefaultAsync(cancellationToken)
             : null;
@@ -41,7 +46,15 @@ public static class ShareAccess
     {
         var valid = IsWellFormed(token);
         return db.VideoGroupMembers
-            .Where(m => valid && db.VideoGroups.Any(g => g.Id == m.GroupId && g.ShareToken == token))
+            .Where(m => valid && db.GroupsOpenedBy(token).Any(g => g.Id == m.GroupId))
             .Select(m => m.VideoId);
     }
+
+    /// <summary>
+    /// The one rule both lookups share: the group whose current token this is, of an owner who is
+    /// not deactivated. Read in the same query, so a deactivation closes the links at once, on
+    /// every replica, with no cache in between.
+    /// </summary>
+    private static IQueryable<VideoGroup> GroupsOpenedBy(this AppDbContext db, string? token) =>
+        db.VideoGroups.Where(g => g.ShareToken == token && db.Users.Any(u => u.Id == g.OwnerId && u.DeactivatedAt == null));
 }

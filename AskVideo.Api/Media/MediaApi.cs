@@ -14,7 +14,9 @@ namespace AskVideo.Api.Media;
 /// /api/media: a video's original file, streamed with HTTP ranges and validators. Three kinds of
 /// caller may play it: its owner (Bearer token), a holder of a share token of a group that holds
 /// it (<c>?share_token=</c>), and a holder of a signed URL (<c>?expires=&amp;signature=</c>).
-/// Everyone else gets a 404, as if it did not exist.
+/// Everyone else gets a 404, as if it did not exist, and so does everyone once an administrator
+/// has deactivated the video's owner (their access tokens within the status cache's bound, share
+/// and signed links at once).
 /// </summary>
 public static class MediaApi
 {
@@ -53,8 +55,11 @@ public static class MediaApi
         var videos = db.Videos.Where(v => v.Id == id);
         if (expires is not null || signature is not null)
         {
+            // A signed link lives for hours, longer than anyone should keep playing a deactivated
+            // owner's media: the owner's status is read in the same query, so such a link stops at once.
             return expires is { } until && signature is not null && urls.Verify(id, until, signature)
-                ? await FileOf(videos).SingleOrDefaultAsync(cancellationToken)
+                ? await FileOf(videos.Where(v => db.Users.Any(u => u.Id == v.OwnerId && u.DeactivatedAt == null)))
+                    .SingleOrDefaultAsync(cancellationToken)
                 : null;
         }
         if (shareToken is not null)

@@ -12,6 +12,12 @@ public sealed class User : IdentityUser<int>
     /// share links stop answering. Null for an active account.
     /// </summary>
     public DateTimeOffset? DeactivatedAt { get; set; }
+
+    /// <summary>
+    /// When the account last signed in with its password. A refresh continues a sign-in rather
+    /// than making one, so it leaves this alone. Null for an account that never signed in.
+    /// </summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
 }
 
 /// <summary>The Identity roles AskVideo knows.</summary>

@@ -40,7 +40,7 @@ public sealed class AccountStatusBoundTests(UncachedStatusApiFactory api) : ICla
     }
 
     [Fact]
-    public async Task The_dead_lettered_count_is_also_an_OpenTelemetry_gauge()
+    public async Task The_queue_figures_are_also_OpenTelemetry_gauges_and_the_dead_lettered_one_counts_failed_jobs()
     {
         using var user = await api.SignInNewUserAsync();
         await api.InsertFailedJobAsync(user.Id);
@@ -56,6 +56,27 @@ public sealed class AccountStatusBoundTests(UncachedStatusApiFactory api) : ICla
             value => value == failed, TimeSpan.FromSeconds(30), "the dead-lettered gauge", v => $"{v}");
 
         Assert.Equal(failed, reading);
+        Assert.Equal(
+            ["askvideo.queue.consumers", "askvideo.queue.dead_lettered", "askvideo.queue.oldest_pending_age", "askvideo.queue.pending",
+                "askvideo.queue.stream_length", "askvideo.queue.waiting_for_retry"],
+            GaugeNames(meters));
+        Assert.Equal(0, ReadGauge(meters, "askvideo.queue.waiting_for_retry"));
+    }
+
+    /// <summary>The queue gauges this API's meters publish.</summary>
+    private static List<string> GaugeNames(IMeterFactory meters)
+    {
+        var names = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Name.StartsWith("askvideo.queue.", StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                names.Add(instrument.Name);
+            }
+        };
+        listener.Start();
+        return [.. names.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Collects the gauge once, from this API's meters only (other tests' APIs share the process).</summary>

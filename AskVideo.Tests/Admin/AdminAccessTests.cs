@@ -18,12 +18,15 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Every_admin_endpoint_answers_404_to_users_deactivated_admins_and_guests_and_works_for_an_admin()
+    public async Task Every_admin_endpoint_answers_404_to_users_deactivated_accounts_and_guests_and_works_for_an_admin()
     {
         using var admin = await api.SignInNewAdminAsync();
         using var user = await api.SignInNewUserAsync();
+        using var anotherUser = await api.SignInNewUserAsync();
         using var formerAdmin = await api.SignInNewAdminAsync();
         await admin.Client.PostOkAsync($"/api/admin/users/{formerAdmin.Id}/deactivate/");
+        using var deactivatedUser = await api.SignInNewUserAsync();
+        await admin.Client.PostOkAsync($"/api/admin/users/{deactivatedUser.Id}/deactivate/");
         var group = await user.Client.CreateGroupOkAsync("Shared");
         var shareToken = await user.Client.ShareOkAsync(group);
         var retried = await api.InsertFailedJobAsync(user.Id);
@@ -60,7 +63,11 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         var refused = new (string Who, HttpClient Client, string Query)[]
         {
             ("anonymous", anonymous, ""),
+            // The paths name this user's own account and jobs...
             ("a user", user.Client, ""),
+            // ...and someone else's, for this one.
+            ("another user", anotherUser.Client, ""),
+            ("a deactivated user", deactivatedUser.Client, ""),
             ("a deactivated admin", formerAdmin.Client, ""),
             ("a guest with a share token", anonymous, "?share_token=" + shareToken),
         };
@@ -81,6 +88,22 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
             using var response = await admin.Client.SendAsync(Request(key, path, confirm), Ct);
             Assert.True(response.StatusCode == status, $"{key} as admin: expected {(int)status}, got {(int)response.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task A_method_an_admin_path_does_not_take_answers_404_to_a_user_as_the_path_itself_does()
+    {
+        using var admin = await api.SignInNewAdminAsync();
+        using var user = await api.SignInNewUserAsync();
+        using var anonymous = api.CreateClient();
+
+        foreach (var client in new[] { user.Client, anonymous })
+        {
+            await (await client.PatchAsync("/api/admin/users/", null, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.DeleteAsync("/api/admin/queue/", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+        // The admin hears what routing says.
+        (await admin.Client.PatchAsync("/api/admin/users/", null, Ct)).AssertStatus(HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]
@@ -217,6 +240,9 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         using var admin = await api.SignInNewAdminAsync();
         using var user = await api.SignInNewUserAsync();
         var video = await api.InsertVideoAsync(user.Id);
+        var file = Path.Combine(api.MediaRoot, video.StorageKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllBytesAsync(file, [1, 2, 3], Ct);
         var path = $"/api/admin/users/{user.Id}/";
 
         await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = Accounts.RawJson("{}") }, Ct))
@@ -224,6 +250,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
             { Content = Accounts.RawJson("""{"confirm_username":"someone-else"}""") }, Ct)).AssertValidationProblemAsync("confirm_username");
         await user.Client.GetOkAsync("/api/auth/me/");
+        Assert.True(File.Exists(file));
 
         (await admin.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, path)
             { Content = Accounts.RawJson($$"""{"confirm_username":"{{user.Account.Username}}"}""") }, Ct)).AssertStatus(HttpStatusCode.NoContent);
@@ -232,6 +259,7 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await admin.Client.GetAsync(path, Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         await using var db = api.OpenDb();
         Assert.False(await db.Videos.AnyAsync(v => v.Id == video.Id, Ct));
+        Assert.False(File.Exists(file), "The media file outlived its account.");
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "user.delete" && e.ResourceId == user.Id.ToString(), Ct));
     }
 

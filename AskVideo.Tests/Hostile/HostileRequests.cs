@@ -8,8 +8,17 @@ namespace AskVideo.Tests.Hostile;
 /// <summary>One hostile request: what it is (for the failure message) and how to build it.</summary>
 public sealed record HostileRequest(string Operation, string Family, string Description, Func<HttpRequestMessage> Build);
 
-/// <summary>The owner's resources the generated requests name, so that they reach the handlers.</summary>
-public sealed record OwnerWorld(int VideoId, int GroupId, long ChatLogId, string ShareToken, string AccessToken, string TamperedToken);
+/// <summary>
+/// The resources the generated requests name, so that they reach the handlers: the owner's video,
+/// group, chat log and share link; for the admin endpoints, a target account that only the admin's
+/// requests name and its failed job (see <c>IsDestructiveAdminOperation</c>).
+/// </summary>
+public sealed record OwnerWorld(
+    int VideoId, int GroupId, long ChatLogId, string ShareToken, string AccessToken,
+    long FailedJobId, int TargetUserId);
+
+/// <summary>Who sends the requests: the owner, or an administrator (whose token is forged from, too).</summary>
+public sealed record HostileCaller(string Name, string AccessToken);
 
 /// <summary>
 /// Generates hostile requests for every operation of an OpenAPI document: path, query, body,
@@ -91,89 +100,119 @@ public static class HostileRequests
         ("empty", ""),
         ("repeated", "1&{name}=2"),
         ("2000 characters", new string('a', 2000)),
+        ("a million", "1000000"),
+        ("int32 max", "2147483647"),
     ];
 
-    public static IEnumerable<HostileRequest> For(JsonNode document, OwnerWorld world)
+    public const string AdminPrefix = "/api/admin/";
+
+    /// <summary>
+    /// Every operation as the owner sends it (so the admin endpoints answer an ordinary user), then
+    /// every <c>/api/admin/</c> operation again as an administrator, so the requests reach the handlers.
+    /// </summary>
+    public static IEnumerable<HostileRequest> For(JsonNode document, OwnerWorld world, HostileCaller admin)
     {
+        var owner = new HostileCaller("owner", world.AccessToken);
         var schemas = document["components"]?["schemas"]?.AsObject();
-        foreach (var (path, item) in document["paths"]!.AsObject())
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(item => item.Value!.AsObject().Select(op => (Path: item.Key, Method: op.Key, Operation: op.Value!.AsObject())))
+            .ToList();
+        return operations.SelectMany(op => ForOperation(op.Path, op.Method, op.Operation, schemas, world, owner))
+            .Concat(operations.Where(op => op.Path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+                .SelectMany(op => ForOperation(op.Path, op.Method, op.Operation, schemas, world, admin)));
+    }
+
+    /// <summary>
+    /// The admin operations that change or remove what they name (deactivate, reactivate, verify,
+    /// delete a user; retry, discard a job). They are sent only in ways that must be refused: an id
+    /// that names nothing, a forged credential, or a deletion whose confirmation cannot match. The
+    /// valid ids in them name resources the fingerprint watches (the target account and its
+    /// failed job), so one that took effect would show; none is sent a valid request, since then
+    /// the fingerprint could no longer tell loss from a legitimate change. Quota changes are not in
+    /// this list: a hostile but valid body (a limit of 0, a missing field) is an edit an admin may
+    /// make, so the fingerprint leaves the target account's quotas out.
+    /// </summary>
+    private static bool IsDestructiveAdminOperation(HttpMethod method, string path) =>
+        path.StartsWith(AdminPrefix, StringComparison.Ordinal)
+        && (method == HttpMethod.Delete || method == HttpMethod.Post);
+
+    private static IEnumerable<HostileRequest> ForOperation(
+        string path, string method, JsonObject operation, JsonObject? schemas, OwnerWorld world, HostileCaller caller)
+    {
+        var name = $"{method.ToUpperInvariant()} {path}" + (caller.Name == "owner" ? "" : $" as {caller.Name}");
+        var parameters = operation["parameters"]?.AsArray().Select(p => p!.AsObject()).ToList() ?? [];
+        var pathParameters = parameters.Where(p => (string?)p["in"] == "path").Select(p => (string)p["name"]!).ToList();
+        var query = parameters.Where(p => (string?)p["in"] == "query").Select(p => (string)p["name"]!).ToList();
+        var httpMethod = new HttpMethod(method.ToUpperInvariant());
+        var url = Fill(path, pathParameters, world, hostile: null);
+        var content = operation["requestBody"]?["content"]?.AsObject();
+        var jsonSchema = content?["application/json"]?["schema"];
+        var multipart = content?.ContainsKey("multipart/form-data") == true;
+        var body = jsonSchema is null ? null : Baseline(jsonSchema, schemas, world, "");
+        var destructive = httpMethod == HttpMethod.Delete || path.TrimEnd('/').EndsWith("/share", StringComparison.Ordinal)
+            || path.TrimEnd('/').EndsWith("/retranscribe", StringComparison.Ordinal) || IsDestructiveAdminOperation(httpMethod, path);
+        // A deletion confirmed by typing the account's name again: every body here names "x" or
+        // a hostile value, never the target account's name, so every one must be refused.
+        var confirmation = body?["confirm_username"] is not null;
+
+        // Path: every path parameter in turn, with a hostile value (the others valid).
+        foreach (var parameter in pathParameters)
         {
-            foreach (var (method, operationNode) in item!.AsObject())
+            // "%2e%2e" is a dot segment: the server resolves it to the parent path, a valid
+            // request in its own right, which for a deletion would delete the parent.
+            foreach (var (label, segment) in PathIds.Where(p => !(destructive && p.Name == "dot segments")))
             {
-                var operation = operationNode!.AsObject();
-                var name = $"{method.ToUpperInvariant()} {path}";
-                var parameters = operation["parameters"]?.AsArray().Select(p => p!.AsObject()).ToList() ?? [];
-                var pathParameters = parameters.Where(p => (string?)p["in"] == "path").Select(p => (string)p["name"]!).ToList();
-                var query = parameters.Where(p => (string?)p["in"] == "query").Select(p => (string)p["name"]!).ToList();
-                var url = Fill(path, pathParameters, world, hostile: null);
-                var httpMethod = new HttpMethod(method.ToUpperInvariant());
-                var content = operation["requestBody"]?["content"]?.AsObject();
-                var jsonSchema = content?["application/json"]?["schema"];
-                var multipart = content?.ContainsKey("multipart/form-data") == true;
-                var body = jsonSchema is null ? null : Baseline(jsonSchema, schemas, world, "");
-                var destructive = httpMethod == HttpMethod.Delete || path.TrimEnd('/').EndsWith("/share", StringComparison.Ordinal)
-                    || path.TrimEnd('/').EndsWith("/retranscribe", StringComparison.Ordinal);
+                var target = Fill(path, pathParameters, world, (parameter, segment));
+                yield return new(name, "path", $"{parameter} = {label}",
+                    () => Request(httpMethod, target, caller.AccessToken, body?.ToJsonString(), multipart));
+            }
+        }
 
-                // Path: every path parameter in turn, with a hostile value (the others valid).
-                foreach (var parameter in pathParameters)
-                {
-                    // "%2e%2e" is a dot segment: the server resolves it to the parent path, a valid
-                    // request in its own right, which for a deletion would delete the parent.
-                    foreach (var (label, segment) in PathIds.Where(p => !(destructive && p.Name == "dot segments")))
-                    {
-                        var target = Fill(path, pathParameters, world, (parameter, segment));
-                        yield return new(name, "path", $"{parameter} = {label}",
-                            () => Request(httpMethod, target, world.AccessToken, body?.ToJsonString(), multipart));
-                    }
-                }
+        // Query: every declared parameter in turn. Nothing else in the request is hostile, so a
+        // request that would change data is not sent with it.
+        foreach (var parameter in destructive ? [] : query)
+        {
+            foreach (var (label, value) in QueryValues)
+            {
+                var target = $"{url}?{parameter}={value.Replace("{name}", parameter, StringComparison.Ordinal)}";
+                yield return new(name, "query", $"{parameter} = {label}",
+                    () => Request(httpMethod, target, caller.AccessToken, body?.ToJsonString(), multipart));
+            }
+        }
 
-                // Query: every declared parameter in turn. Nothing else in the request is hostile, so a
-                // request that would change data is not sent with it.
-                foreach (var parameter in destructive ? [] : query)
-                {
-                    foreach (var (label, value) in QueryValues)
-                    {
-                        var target = $"{url}?{parameter}={value.Replace("{name}", parameter, StringComparison.Ordinal)}";
-                        yield return new(name, "query", $"{parameter} = {label}",
-                            () => Request(httpMethod, target, world.AccessToken, body?.ToJsonString(), multipart));
-                    }
-                }
+        // Credentials: malformed, tampered and unsigned tokens.
+        foreach (var (label, header) in Credentials(caller.AccessToken))
+        {
+            yield return new(name, "credentials", label, () =>
+            {
+                var request = Request(httpMethod, url, null, body?.ToJsonString(), multipart);
+                request.Headers.TryAddWithoutValidation("Authorization", header);
+                return request;
+            });
+        }
 
-                // Credentials: malformed, tampered and unsigned tokens.
-                foreach (var (label, header) in Credentials(world))
-                {
-                    yield return new(name, "credentials", label, () =>
-                    {
-                        var request = Request(httpMethod, url, null, body?.ToJsonString(), multipart);
-                        request.Headers.TryAddWithoutValidation("Authorization", header);
-                        return request;
-                    });
-                }
-
-                if (body is not null && !(destructive && pathParameters.Count > 0))
-                {
-                    foreach (var request in JsonBodies(name, httpMethod, url, body, world))
-                    {
-                        yield return request;
-                    }
-                }
-                if (multipart)
-                {
-                    foreach (var request in Multiparts(name, httpMethod, url, world))
-                    {
-                        yield return request;
-                    }
-                }
+        if (body is not null && (confirmation || !(destructive && pathParameters.Count > 0)))
+        {
+            foreach (var request in JsonBodies(name, httpMethod, url, body, caller))
+            {
+                yield return request;
+            }
+        }
+        if (multipart)
+        {
+            foreach (var request in Multiparts(name, httpMethod, url, caller))
+            {
+                yield return request;
             }
         }
     }
 
-    private static IEnumerable<HostileRequest> JsonBodies(string name, HttpMethod method, string url, JsonNode baseline, OwnerWorld world)
+    private static IEnumerable<HostileRequest> JsonBodies(string name, HttpMethod method, string url, JsonNode baseline, HostileCaller caller)
     {
         HostileRequest Raw(string family, string label, Func<HttpContent> content) =>
             new(name, family, label, () => new HttpRequestMessage(method, url)
             {
-                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", world.AccessToken) },
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken) },
                 Content = content(),
             });
         HostileRequest Json(string family, string label, string json) =>
@@ -248,7 +287,7 @@ public static class HostileRequests
         return builder.Append('"').ToString();
     }
 
-    private static IEnumerable<HostileRequest> Multiparts(string name, HttpMethod method, string url, OwnerWorld world)
+    private static IEnumerable<HostileRequest> Multiparts(string name, HttpMethod method, string url, HostileCaller caller)
     {
         HostileRequest Raw(string label, string contentType, byte[] body) => new(name, "multipart", label, () =>
         {
@@ -256,7 +295,7 @@ public static class HostileRequests
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             return new HttpRequestMessage(method, url)
             {
-                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", world.AccessToken) },
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken) },
                 Content = content,
             };
         });
@@ -281,12 +320,14 @@ public static class HostileRequests
             [.. Part("name=\"title\"", new string('t', 1024 * 1024)), .. file, .. end]);
     }
 
-    private static IEnumerable<(string Label, string Header)> Credentials(OwnerWorld world)
+    /// <summary>Forged credentials; the tampered and unsigned tokens carry the caller's own claims (an admin's, for the admin pass).</summary>
+    private static IEnumerable<(string Label, string Header)> Credentials(string accessToken)
     {
-        var parts = world.AccessToken.Split('.');
+        var parts = accessToken.Split('.');
         var unsigned = Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
+        var tampered = accessToken[..^2] + (accessToken[^2] == 'A' ? 'B' : 'A') + accessToken[^1];
         yield return ("malformed token", "Bearer not-a-token");
-        yield return ("tampered token", "Bearer " + world.TamperedToken);
+        yield return ("tampered token", "Bearer " + tampered);
         yield return ("alg none token", "Bearer " + unsigned);
         yield return ("empty bearer", "Bearer ");
         yield return ("basic scheme", "Basic " + Convert.ToBase64String("admin:admin"u8.ToArray()));
@@ -323,6 +364,8 @@ public static class HostileRequests
             {
                 "token" => world.ShareToken,
                 "videoId" => world.VideoId.ToString(CultureInfo.InvariantCulture),
+                _ when path.StartsWith(AdminPrefix + "users/", StringComparison.Ordinal) => world.TargetUserId.ToString(CultureInfo.InvariantCulture),
+                _ when path.StartsWith(AdminPrefix + "jobs/", StringComparison.Ordinal) => world.FailedJobId.ToString(CultureInfo.InvariantCulture),
                 _ when path.StartsWith("/api/videos/groups/", StringComparison.Ordinal) => world.GroupId.ToString(CultureInfo.InvariantCulture),
                 _ => world.VideoId.ToString(CultureInfo.InvariantCulture),
             };
