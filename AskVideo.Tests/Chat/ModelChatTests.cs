@@ -128,6 +128,28 @@ public sealed class ModelChatTests(ModelChatApiFactory api) : IClassFixture<Mode
     }
 
     [Fact]
+    public async Task A_client_that_accepts_only_text_event_stream_gets_the_answer_streamed_without_asking_in_the_body()
+    {
+        var (user, group, _, volcano) = await TwoVideoGroupAsync();
+        var question = $"Where did the lava flow? ({Guid.NewGuid():N})";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/") { Content = JsonContent.Create(Body(group, question)) };
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        using var response = await user.Client.SendAsync(request, Ct);
+
+        Assert.Equal("text/event-stream", response.AssertStatus(HttpStatusCode.OK).Content.Headers.ContentType?.MediaType);
+        var events = SseEvent.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var deltas = events.TakeWhile(e => e.Name == "delta").ToList();
+        Assert.NotEmpty(deltas);
+        Assert.Equal(["citations", "done"], events.Skip(deltas.Count).Select(e => e.Name));
+        Assert.StartsWith("According to the videos, The volcano erupted",
+            string.Concat(deltas.Select(e => e.Data["text"]!.GetValue<string>())), StringComparison.Ordinal);
+        Assert.Equal(volcano.Id, Assert.Single(events[^2].Data["citations"]!.AsArray())!["video_id"]!.GetValue<int>());
+        // The model was asked for a streamed completion too, so the deltas are its own pieces.
+        Assert.True(Assert.Single(Model.RequestsMentioning(question)).Stream);
+    }
+
+    [Fact]
     public async Task A_follow_up_question_is_rewritten_into_a_standalone_query_before_retrieval()
     {
         var (user, group, _, volcano) = await TwoVideoGroupAsync();

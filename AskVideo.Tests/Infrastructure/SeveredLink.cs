@@ -53,30 +53,59 @@ public sealed class SeveredLink : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (!_stop.IsCancellationRequested)
+            {
+                continue; // One connection failed as it was accepted; the link goes on.
+            }
+            if (_down)
+            {
+                client.Dispose();
+                continue;
+            }
+            // Connected on its own, so a slow or failed connection to the server never holds up
+            // (or ends) the accepting of the next one.
+            _ = ConnectAsync(client);
+        }
+    }
+
+    private async Task ConnectAsync(TcpClient client)
+    {
+        var server = new TcpClient();
         try
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                if (_down)
-                {
-                    client.Dispose();
-                    continue;
-                }
-                var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-                lock (_connections)
-                {
-                    _connections.Add(client);
-                    _connections.Add(server);
-                }
-                _ = PumpAsync(client.GetStream(), server.GetStream());
-                _ = PumpAsync(server.GetStream(), client.GetStream());
-            }
+            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
+            client.Dispose();
+            server.Dispose();
+            return;
         }
+        lock (_connections)
+        {
+            if (_down || _stop.IsCancellationRequested)
+            {
+                // Taken down while this connection was being made.
+                client.Dispose();
+                server.Dispose();
+                return;
+            }
+            _connections.Add(client);
+            _connections.Add(server);
+        }
+        _ = PumpAsync(client.GetStream(), server.GetStream());
+        _ = PumpAsync(server.GetStream(), client.GetStream());
     }
 
     private async Task PumpAsync(NetworkStream from, NetworkStream to)

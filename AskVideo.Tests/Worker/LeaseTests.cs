@@ -7,6 +7,7 @@ using AskVideo.Worker.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AskVideo.Tests.Worker;
 
@@ -95,5 +96,57 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         services.AddSingleton(new JobLeases(() => consumer));
         services.AddSingleton<JobStore>();
         return services.BuildServiceProvider();
+    }
+}
+
+/// <summary>A worker that finds, at a heartbeat, that its job's lease is no longer its own.</summary>
+public sealed class LeaseLossTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>, IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => bed.OpenAi.Transcriptions.Reset();
+
+    [Fact]
+    public async Task A_worker_whose_job_was_taken_over_stops_it_at_its_next_heartbeat_writes_nothing_and_frees_its_slot()
+    {
+        var tone = await bed.Media.TimeCodedToneAsync(30, Ct);
+        var silent = await bed.Media.SilentVideoAsync(Ct);
+        bed.OpenAi.Transcriptions.HoldRequests();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = bed.WorkerSettings() with
+        {
+            ConsumerName = "overtaken",
+            Time = clock,
+            Extra = new Dictionary<string, string?> { ["Worker:Concurrency"] = "1" },
+        };
+        await using var worker = WorkerHost.StartInProcess(bed.Services, settings);
+        var queued = await bed.QueueAsync(tone);
+        await bed.OpenAi.Transcriptions.WaitForRequestsAsync(1, s_timeout);
+
+        // Another worker took the job over, as it may once a lease lapsed.
+        await using (var db = bed.OpenDb())
+        {
+            await db.Jobs.Where(j => j.Id == queued.JobId).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.LeaseOwner, "successor")
+                .SetProperty(j => j.Attempts, j => j.Attempts + 1)
+                .SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(10)), Ct);
+        }
+        clock.Advance(TimeSpan.FromSeconds(10)); // The heartbeat: a third of the 30 s lease.
+
+        // The worker runs one job at a time: the next one runs only if the overtaken run gave up its
+        // slot, while its transcription request is still unanswered.
+        var next = await bed.QueueAsync(silent);
+        var done = await bed.WaitUntilDoneAsync(next.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Error, done.Status);
+        Assert.Single(bed.OpenAi.Transcriptions.Requests);
+        var job = await bed.JobAsync(queued.JobId);
+        Assert.Equal((JobStatus.Running, "successor", 2), (job.Status, job.LeaseOwner, job.Attempts));
+        Assert.Null(job.LastError);
+        Assert.Empty(await bed.SegmentsAsync(queued.VideoId));
+        Assert.NotEqual(VideoStatus.Completed, (await bed.WaitForVideoAsync(queued.VideoId, _ => true, s_timeout)).Status);
+        // Its stream entry is left to the successor.
+        Assert.Equal(1, await bed.UnacknowledgedAsync());
     }
 }

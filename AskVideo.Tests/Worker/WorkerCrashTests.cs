@@ -78,4 +78,28 @@ public sealed class WorkerCrashTests(WorkerTestbed bed) : IClassFixture<WorkerTe
         Assert.Equal((JobStatus.Succeeded, "next", 1), (job.Status, job.LeaseOwner, job.Attempts));
         Assert.Equal(12, (await bed.SegmentsAsync(queued.VideoId)).Count);
     }
+
+    [Fact]
+    public async Task A_job_whose_every_attempt_died_with_its_worker_ends_in_error_without_being_run_again()
+    {
+        var tone = await bed.Media.TimeCodedToneAsync(10, Ct);
+        // Both attempts allowed were taken by workers that died (the file may be what kills them):
+        // the job is still running on a lease that ran out, and its entry comes round again.
+        var queued = await bed.QueueAsync(tone, maxAttempts: 2, job: j =>
+        {
+            (j.Status, j.LeaseOwner, j.Attempts) = (JobStatus.Running, "died-twice", 2);
+            (j.StartedAt, j.LeaseExpiresAt) = (DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddMinutes(-1));
+        });
+
+        await using var worker = WorkerHost.StartInProcess(bed.Services, bed.WorkerSettings() with { ConsumerName = "guard" });
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Error, video.Status);
+        Assert.Equal("Processing stopped unexpectedly too many times. The file may be damaged; try uploading it again.", video.ErrorMessage);
+        var job = await bed.JobAsync(queued.JobId);
+        Assert.Equal((JobStatus.Failed, 3), (job.Status, job.Attempts));
+        Assert.Empty(bed.OpenAi.Transcriptions.Requests);
+        Assert.Empty(await bed.SegmentsAsync(queued.VideoId));
+        await WorkerTestbed.WaitForAsync(bed.UnacknowledgedAsync, count => count == 0, s_timeout, "unacknowledged entries");
+    }
 }

@@ -58,8 +58,12 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
     public AppDbContext OpenDb() =>
         new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(DataSource, npgsql => npgsql.UseVector()).Options);
 
-    /// <summary>Stores <paramref name="file"/> as an upload and commits its Video and Job; publishes unless told not to.</summary>
-    public async Task<QueuedVideo> QueueAsync(string file, bool publish = true, string? traceParent = null, int maxAttempts = 3)
+    /// <summary>
+    /// Stores <paramref name="file"/> as an upload and commits its Video and Job; publishes unless told
+    /// not to. <paramref name="job"/> may set the job's state first (as a worker would have left it).
+    /// </summary>
+    public async Task<QueuedVideo> QueueAsync(
+        string file, bool publish = true, string? traceParent = null, int maxAttempts = 3, Action<Job>? job = null)
     {
         var key = $"videos/{Guid.NewGuid():N}/original{Path.GetExtension(file)}";
         var path = Path.Combine(MediaRoot, key);
@@ -83,7 +87,7 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
         {
             db.Videos.Add(video);
             await db.SaveChangesAsync(Ct);
-            var job = new Job
+            var row = new Job
             {
                 VideoId = video.Id,
                 MaxAttempts = maxAttempts,
@@ -93,10 +97,11 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            db.Jobs.Add(job);
+            job?.Invoke(row);
+            db.Jobs.Add(row);
             await db.SaveChangesAsync(Ct);
             await transaction.CommitAsync(Ct);
-            var queued = new QueuedVideo(video.Id, job.Id);
+            var queued = new QueuedVideo(video.Id, row.Id);
             if (publish)
             {
                 Assert.True(await PublishAsync(queued.JobId, traceParent), "Redis refused the job.");

@@ -94,6 +94,13 @@ public sealed partial class JobRunner(
                 await Task.Delay(delay, time, shutdown);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
+            catch (Exception ex) when (!DatabaseFailures.IsUnavailable(ex))
+            {
+                // This run ends and its entry is claimed again later. The gate must not stay closed
+                // behind it: the consumer would read no entry, and claim none, ever again.
+                gate.Open();
+                throw;
+            }
         }
     }
 
