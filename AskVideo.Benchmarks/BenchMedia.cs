@@ -19,6 +19,24 @@ internal sealed class BenchMedia(string directory)
             $"-f lavfi -i testsrc=size=320x240:rate=15 -f lavfi -i sine=frequency=440:sample_rate=44100 -t 600 " +
             $"-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 96k \"{path}\"");
 
+    /// <summary>A 60-minute recording (a tone, mono AAC): the long-recording benchmark's upload.</summary>
+    public Task<string> SixtyMinuteRecordingAsync() =>
+        CachedAsync("60min.m4a", path => $"-f lavfi -i sine=frequency=220:sample_rate=16000 -t 3600 -ac 1 -c:a aac -b:a 32k \"{path}\"");
+
+    /// <summary>A few seconds of speech (flite), the short spoken clip the load scenarios upload.</summary>
+    public async Task<string> SpokenClipAsync()
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "spoken.wav");
+        if (!File.Exists(path))
+        {
+            var partial = Path.Combine(directory, "partial-spoken.wav");
+            await RunAsync("flite", $"-voice rms -t \"Gradient descent walks downhill. The learning rate sets the step.\" -o \"{partial}\"");
+            File.Move(partial, path, overwrite: true);
+        }
+        return path;
+    }
+
     private async Task<string> CachedAsync(string name, Func<string, string> arguments)
     {
         Directory.CreateDirectory(directory);

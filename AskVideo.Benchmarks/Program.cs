@@ -2,6 +2,8 @@ using AskVideo.Benchmarks;
 using AskVideo.Benchmarks.Quality;
 
 // Usage: dotnet AskVideo.Benchmarks.dll [upload] [web-upload] [queue] [pipeline] [media] [retrieval] [first-token]
+//        [faults [--duration SECONDS] [--only R1,R2,R3,R6]] [long-recording [--latency SECONDS] [--parallel N,M]]
+//        [detail [--seconds N]]
 //        [quality [--embeddings] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
@@ -14,7 +16,8 @@ for (var i = 0; i < scenarios.Length; i++)
     // A scenario's options are the arguments after it that start with "--", with their values.
     var options = new List<string>();
     while (i + 1 < scenarios.Length && (scenarios[i + 1].StartsWith("--", StringComparison.Ordinal)
-        || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence")))
+        || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence" or "--duration" or "--only"
+            or "--latency" or "--parallel" or "--seconds")))
     {
         options.Add(scenarios[++i]);
     }
@@ -42,11 +45,20 @@ for (var i = 0; i < scenarios.Length; i++)
         case "first-token":
             await FirstTokenBenchmark.RunAsync(root);
             break;
+        case "faults":
+            await AskVideo.Benchmarks.Faults.FaultCampaign.RunAsync(root, media, options);
+            break;
+        case "long-recording":
+            await LongRecordingBenchmark.RunAsync(root, media, options);
+            break;
+        case "detail":
+            await DetailBenchmark.RunAsync(root, options);
+            break;
         case "quality":
             await QualityBenchmark.RunAsync(root, options);
             break;
         default:
-            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, web-upload, queue, pipeline, media, retrieval, first-token or quality");
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, web-upload, queue, pipeline, media, retrieval, first-token, faults, long-recording, detail or quality");
             return 2;
     }
 }

@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace AskVideo.LocalServers;
 
 /// <summary>What to start, and how.</summary>
-internal sealed record ChildProcessOptions(string FileName, IReadOnlyList<string> Arguments)
+public sealed record ChildProcessOptions(string FileName, IReadOnlyList<string> Arguments)
 {
     public string? WorkingDirectory { get; init; }
 
@@ -28,7 +28,7 @@ internal sealed record ChildProcessOptions(string FileName, IReadOnlyList<string
 /// exec in place, so <see cref="Id"/> is the program's own pid. The parent-death signal fires when
 /// the forking thread ends, so the child is forked from a dedicated thread that lives until it exits.
 /// </summary>
-internal sealed class ChildProcess
+public sealed class ChildProcess
 {
     private const int TailLength = 200;
 

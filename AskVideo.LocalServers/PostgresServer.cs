@@ -15,13 +15,15 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private const string SuperUser = "postgres";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly ChildProcess _process;
     private readonly string _dataDirectory;
+    private readonly bool _fastButUnsafe;
+    private ChildProcess _process;
 
-    private PostgresServer(ChildProcess process, string dataDirectory, int port)
+    private PostgresServer(ChildProcess process, string dataDirectory, int port, bool fastButUnsafe)
     {
         _process = process;
         _dataDirectory = dataDirectory;
+        _fastButUnsafe = fastButUnsafe;
         Port = port;
         ConnectionString = ConnectionStringFor(DefaultDatabase);
     }
@@ -50,14 +52,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = LoopbackPort.PickFree();
-            var process = ChildProcess.Start("postgres", new ChildProcessOptions(
-                Path.Combine(binDirectory, "postgres"), ServerArguments(dataDirectory, port, fastButUnsafe))
-            {
-                RunAsUser = runAs,
-                WorkingDirectory = dataDirectory,
-                DeathSignal = "INT", // fast shutdown
-            });
-            var server = new PostgresServer(process, dataDirectory, port);
+            var process = StartProcess(binDirectory, dataDirectory, port, fastButUnsafe, runAs);
+            var server = new PostgresServer(process, dataDirectory, port, fastButUnsafe);
             try
             {
                 await server.WaitUntilAcceptingAsync(cancellationToken);
@@ -129,6 +125,41 @@ public sealed partial class PostgresServer : IAsyncDisposable
         await ExecuteAsync(connection, $"CREATE DATABASE \"{name}\"", cancellationToken);
         return ConnectionStringFor(name);
     }
+
+    /// <summary>
+    /// Stops the server (fast shutdown: every connection is cut), stays down for <paramref name="downtime"/>,
+    /// then starts it again on the same port and data, as an operator's restart or a failover does.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime, CancellationToken cancellationToken = default)
+    {
+        await DisposeAsync();
+        await Task.Delay(downtime, cancellationToken);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            _process = StartProcess(FindBinDirectory(), _dataDirectory, Port, _fastButUnsafe, RunAsUser);
+            try
+            {
+                await WaitUntilAcceptingAsync(cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException) when (deadline.Elapsed < TimeSpan.FromSeconds(10)
+                && _process.RecentOutput.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // The old server's socket is still closing: try the same port again.
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+    }
+
+    private static ChildProcess StartProcess(string binDirectory, string dataDirectory, int port, bool fastButUnsafe, string? runAs) =>
+        ChildProcess.Start("postgres", new ChildProcessOptions(
+            Path.Combine(binDirectory, "postgres"), ServerArguments(dataDirectory, port, fastButUnsafe))
+        {
+            RunAsUser = runAs,
+            WorkingDirectory = dataDirectory,
+            DeathSignal = "INT", // fast shutdown
+        });
 
     /// <summary>Stops the server: fast shutdown (SIGINT), then immediate shutdown, then kill.</summary>
     public async ValueTask DisposeAsync()

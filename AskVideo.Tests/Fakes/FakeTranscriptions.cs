@@ -39,6 +39,8 @@ public sealed class FakeTranscriptions
     private int _failuresLeft;
     private int _failureStatus = 500;
     private TaskCompletionSource? _hold;
+    private int _inFlight;
+    private int _mostInFlight;
 
     /// <summary>How requests are answered; by default, the time-coded tone reader.</summary>
     public FakeTranscriber Answer { get; set; } = ToneTimeCodes.TranscribeAsync;
@@ -47,6 +49,9 @@ public sealed class FakeTranscriptions
     public string? RequiredKey { get; set; } = FakeOpenAiServer.ApiKey;
 
     public IReadOnlyList<TranscriptionRequest> Requests => _requests.ToArray();
+
+    /// <summary>The most requests that were being handled at the same time since the last <see cref="Reset"/>.</summary>
+    public int MostInFlight => Volatile.Read(ref _mostInFlight);
 
     /// <summary>Answers every request with <paramref name="text"/> as one segment over the whole file.</summary>
     public void AnswerWithText(string text, string language = "english") =>
@@ -90,6 +95,7 @@ public sealed class FakeTranscriptions
         Answer = ToneTimeCodes.TranscribeAsync;
         RequiredKey = FakeOpenAiServer.ApiKey;
         _requests.Clear();
+        Volatile.Write(ref _mostInFlight, 0);
     }
 
     public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
@@ -104,6 +110,23 @@ public sealed class FakeTranscriptions
     internal void Map(IEndpointRouteBuilder routes) => routes.MapPost("/audio/transcriptions", HandleAsync).DisableAntiforgery();
 
     private async Task<IResult> HandleAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            int most;
+            while (inFlight > (most = Volatile.Read(ref _mostInFlight)) && Interlocked.CompareExchange(ref _mostInFlight, inFlight, most) != most)
+            {
+            }
+            return await AnswerAsync(http, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<IResult> AnswerAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var key = http.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
         var form = await http.ReadFormAsync(cancellationToken);
