@@ -24,10 +24,7 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
             return false;
         }
         LogUnavailable(exception.GetBaseException().Message);
-        // Idle pooled connections to a server that went away are dead too: drop them now, so the
-        // first requests after it is back do not fail on them.
-        dataSource.Clear();
-        NpgsqlConnection.ClearAllPools(); // The DbContext's own pool, opened from the connection string.
+        DatabaseFailures.ForgetConnections(dataSource);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

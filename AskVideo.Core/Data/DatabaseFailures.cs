@@ -24,4 +24,15 @@ public static class DatabaseFailures
         }
         return false;
     }
+
+    /// <summary>
+    /// Drops every pooled connection, idle ones now and busy ones when they are returned. Once
+    /// PostgreSQL went away, connections pooled before are dead as well, and would otherwise fail
+    /// the first uses after it is back, one each.
+    /// </summary>
+    public static void ForgetConnections(NpgsqlDataSource dataSource)
+    {
+        dataSource.Clear();
+        NpgsqlConnection.ClearAllPools(); // The DbContext's own pool, opened from the connection string.
+    }
 }
