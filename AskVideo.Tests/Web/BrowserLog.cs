@@ -38,6 +38,13 @@ public static class BrowserLog
         page.Console += (_, message) => Write($"console {message.Type}: {message.Text}");
         page.PageError += (_, error) => Write($"script error: {error}");
         page.RequestFailed += (_, request) => Write($"request failed: {request.Method} {request.Url} ({request.Failure})");
+        // The page's live connection (Blazor's circuit): when it drops, and why.
+        page.WebSocket += (_, socket) =>
+        {
+            Write($"websocket open: {socket.Url}");
+            socket.Close += (_, _) => Write($"websocket closed: {socket.Url}");
+            socket.SocketError += (_, error) => Write($"websocket error: {error}");
+        };
         page.Response += (_, response) =>
         {
             if (response.Status >= 400)

@@ -50,7 +50,8 @@ public static partial class BrowserSteps
     /// loaded), so that clicks reach the server. After a click on a link, first wait for the new address.
     /// </summary>
     public static Task WaitForInteractiveAsync(this IPage page) =>
-        page.WaitForFunctionAsync("() => document.getElementById('interactive')?.dataset.path === location.pathname");
+        // Polled on a timer, not on animation frames, which a busy renderer may hold back.
+        page.WaitForFunctionAsync("() => document.getElementById('interactive')?.dataset.path === location.pathname", null, new() { PollingInterval = 100 });
 
     /// <summary>Picks files in the library's uploader (as a person choosing them in the file dialog).</summary>
     public static async Task UploadAsync(this IPage page, params FilePayload[] files)

@@ -15,6 +15,9 @@ public sealed class VideoPageTests(WebStack web) : IClassFixture<WebStack>
         var account = await page.SignInNewAccountAsync(web);
         var id = await web.CompletedVideoAsync(account, ".wav", "river.wav", Ct);
         await page.GotoAsync("/");
+        // As a person would: the library has come to life before its link is followed, so the next
+        // page is not handed to a live connection still starting.
+        await page.WaitForInteractiveAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "river" }).ClickAsync();
         await Expect(page).ToHaveURLAsync($"{web.WebUrl}/videos/{id}");
