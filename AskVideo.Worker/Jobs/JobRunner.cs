@@ -39,9 +39,11 @@ public sealed partial class JobRunner(
         var (lease, job) = await TakeAsync(jobId, shutdown);
         if (lease != LeaseResult.Taken || job is null)
         {
-            // Finished or gone: a duplicate entry or a leftover, dropped. Held elsewhere: its holder
-            // is alive and acknowledges it; if the holder dies, the entry is claimed again.
-            if (lease is LeaseResult.Finished or LeaseResult.Gone)
+            // Finished or gone: a duplicate entry or a leftover, dropped. Not due: a copy that came
+            // before the job's retry time, dropped too, as the relay publishes the job when due.
+            // Held elsewhere: its holder is alive and acknowledges it; if the holder dies, the
+            // entry is claimed again.
+            if (lease is LeaseResult.Finished or LeaseResult.Gone or LeaseResult.NotDue)
             {
                 await AcknowledgeAsync(entry);
             }

@@ -17,6 +17,11 @@ public enum LeaseResult
     Gone,
     /// <summary>Another live worker holds the job; its entry stays unacknowledged.</summary>
     HeldElsewhere,
+    /// <summary>
+    /// The job waits out the backoff of a failed attempt: the entry is a copy that came early, and
+    /// the relay publishes the job when it is due.
+    /// </summary>
+    NotDue,
 }
 
 /// <summary>
@@ -33,7 +38,10 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     /// <summary>
     /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
     /// expired (its worker died). Every take counts as an attempt, so a file that kills its worker
-    /// each time still ends after the job's <see cref="Job.MaxAttempts"/>.
+    /// each time still ends after the job's <see cref="Job.MaxAttempts"/>. A job waiting out the
+    /// backoff of a failed attempt is not taken before its time (on this worker's clock, which set
+    /// it), however early an entry for it arrives; a new job (no attempt yet) is taken at once,
+    /// since its <c>NotBefore</c> only holds the relay back while the Api publishes it.
     /// </summary>
     public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, CancellationToken cancellationToken)
     {
@@ -43,9 +51,11 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         // neither a slow first query nor clock skew between workers can shorten a lease.
         var lease = Options.ClaimIdleTime;
         var owner = Owner;
+        var now = time.GetUtcNow();
         var taken = await db.Jobs
             .Where(j => j.Id == jobId
-                && (j.Status == JobStatus.Pending || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
+                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= now))
+                    || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.LeaseOwner, owner)
@@ -55,13 +65,21 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
                 .SetProperty(j => j.UpdatedAt, j => DateTimeOffset.UtcNow), cancellationToken);
 
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-        return (taken, job) switch
+        var result = (taken, job) switch
         {
-            (1, not null) => (LeaseResult.Taken, job),
-            (_, null) => (LeaseResult.Gone, null),
-            (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => (LeaseResult.Finished, job),
-            _ => (LeaseResult.HeldElsewhere, job),
+            (1, not null) => LeaseResult.Taken,
+            (_, null) => LeaseResult.Gone,
+            (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => LeaseResult.Finished,
+            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > now => LeaseResult.NotDue,
+            _ => LeaseResult.HeldElsewhere,
         };
+        if (result == LeaseResult.NotDue)
+        {
+            // Left to the relay, which publishes only unpublished jobs: make sure this one is.
+            await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Pending && j.PublishedAt != null)
+                .ExecuteUpdateAsync(set => set.SetProperty(j => j.PublishedAt, (DateTimeOffset?)null), cancellationToken);
+        }
+        return (result, job);
     }
 
     /// <summary>
