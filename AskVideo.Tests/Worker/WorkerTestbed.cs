@@ -161,6 +161,20 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
         return await db.TranscriptSegments.AsNoTracking().Where(s => s.VideoId == videoId).OrderBy(s => s.Index).ToListAsync(Ct);
     }
 
+    /// <summary>
+    /// Adds an entry for the job to the stream without recording a publish, as a copy left behind
+    /// is (by a worker that died before acknowledging, or a publish that landed late).
+    /// </summary>
+    public async Task AddStrayEntryAsync(long jobId)
+    {
+        var redis = Redis.GetDatabase();
+        await redis.StreamAddAsync(Stream.Key, JobStream.JobIdField, jobId);
+        await redis.PublishAsync(RedisChannel.Literal(Stream.WakeChannel), jobId);
+    }
+
+    /// <summary>Entries in the stream, read or not: a worker deletes an entry when it acknowledges it.</summary>
+    public async Task<long> StreamLengthAsync() => await Redis.GetDatabase().StreamLengthAsync(Stream.Key);
+
     /// <summary>Entries delivered to a worker but not acknowledged yet.</summary>
     public async Task<long> UnacknowledgedAsync()
     {

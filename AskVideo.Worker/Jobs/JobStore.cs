@@ -32,16 +32,23 @@ public enum LeaseResult
 /// </summary>
 public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, JobLeases leases, TimeProvider time)
 {
+    /// <summary>
+    /// How far ahead of this worker's clock a retry time may be and still count as due. Workers'
+    /// clocks are kept in step (NTP) to well within this; a retry taken this much early is harmless.
+    /// </summary>
+    private static readonly TimeSpan s_clockSkewAllowance = TimeSpan.FromSeconds(1);
+
     private WorkerOptions Options => options.Value;
     private string Owner => leases.Owner;
 
     /// <summary>
     /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
     /// expired (its worker died). Every take counts as an attempt, so a file that kills its worker
-    /// each time still ends after the job's <see cref="Job.MaxAttempts"/>. A job waiting out the
-    /// backoff of a failed attempt is not taken before its time (on this worker's clock, which set
-    /// it), however early an entry for it arrives; a new job (no attempt yet) is taken at once,
-    /// since its <c>NotBefore</c> only holds the relay back while the Api publishes it.
+    /// each time still ends after the job's <see cref="Job.MaxAttempts"/>.
+    /// A job waiting out the backoff of a failed attempt (pending after an attempt) is not taken
+    /// before its retry time, however early an entry for it arrives; a new job (no attempt yet) is
+    /// taken at once, since its <c>NotBefore</c> is the publish grace period, which only holds the
+    /// relay back while the Api publishes it.
     /// </summary>
     public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, CancellationToken cancellationToken)
     {
@@ -51,10 +58,13 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         // neither a slow first query nor clock skew between workers can shorten a lease.
         var lease = Options.ClaimIdleTime;
         var owner = Owner;
-        var now = time.GetUtcNow();
+        // Retry times are written with the workers' clock (RetryLaterAsync) and the relay publishes
+        // by it, so they are read by it here too, not by the database's. Another worker's clock may
+        // run a little ahead: a copy its relay publishes as due must not be dropped here as early.
+        var dueBy = time.GetUtcNow() + s_clockSkewAllowance;
         var taken = await db.Jobs
             .Where(j => j.Id == jobId
-                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= now))
+                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= dueBy))
                     || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.Status, JobStatus.Running)
@@ -70,13 +80,14 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
             (1, not null) => LeaseResult.Taken,
             (_, null) => LeaseResult.Gone,
             (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => LeaseResult.Finished,
-            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > now => LeaseResult.NotDue,
+            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > dueBy => LeaseResult.NotDue,
             _ => LeaseResult.HeldElsewhere,
         };
         if (result == LeaseResult.NotDue)
         {
-            // Left to the relay, which publishes only unpublished jobs: make sure this one is.
-            await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Pending && j.PublishedAt != null)
+            // The entry is dropped and the relay publishes only unpublished jobs: make sure this
+            // one is, whoever published the early copy and recorded it.
+            await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Pending && j.Attempts > 0 && j.PublishedAt != null)
                 .ExecuteUpdateAsync(set => set.SetProperty(j => j.PublishedAt, (DateTimeOffset?)null), cancellationToken);
         }
         return (result, job);
