@@ -6,6 +6,7 @@ using AskVideo.Core.Videos;
 using AskVideo.Tests.Fakes;
 using AskVideo.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using StackExchange.Redis;
@@ -199,10 +200,13 @@ public class PipelineTestbed(TestServices services) : WorkerTestbed(services)
     /// <summary>Settings the worker starts with.</summary>
     protected virtual WorkerSettings Configure(WorkerSettings settings) => settings;
 
+    /// <summary>Changes to the worker's services, if a testbed needs any (see <see cref="WorkerHost.StartInProcess"/>).</summary>
+    protected virtual Action<IServiceCollection>? ReplaceServices => null;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Worker = WorkerHost.StartInProcess(Services, Configure(WorkerSettings()));
+        Worker = WorkerHost.StartInProcess(Services, Configure(WorkerSettings()), ReplaceServices);
     }
 
     public override async ValueTask DisposeAsync()
