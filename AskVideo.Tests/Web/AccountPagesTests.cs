@@ -49,6 +49,19 @@ public sealed class AccountPagesTests(WebStack web) : IClassFixture<WebStack>
     }
 
     [Fact]
+    public async Task A_page_whose_stylesheet_has_not_loaded_shows_no_error_bar_and_no_alert()
+    {
+        var page = await web.NewPageAsync();
+        // A stylesheet that never arrives, as on a slow link: the page is read before any CSS applies.
+        await page.RouteAsync("**/*.css", route => route.AbortAsync());
+        await page.GotoAsync("/signin");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_profile_renames_the_account_and_deletes_it_only_once_confirmed()
     {
         var page = await web.NewPageAsync();

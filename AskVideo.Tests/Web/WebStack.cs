@@ -59,13 +59,19 @@ public class WebStack(TestServices services) : IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
     }
 
-    /// <summary>A fresh browser context (no cookies) on the web app, with the generous timeouts.</summary>
+    /// <summary>
+    /// A fresh browser context (no cookies) on the web app, with the generous timeouts. What the
+    /// browser reports (console, script errors, failed or refused requests) goes to the test's output,
+    /// so a failure shows what the page went through.
+    /// </summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = WebUrl });
         context.SetDefaultTimeout(Timeout);
         context.SetDefaultNavigationTimeout(Timeout);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        BrowserLog.Attach(page, TestContext.Current.TestOutputHelper);
+        return page;
     }
 
     public async ValueTask DisposeAsync()
