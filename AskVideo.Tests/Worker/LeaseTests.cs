@@ -31,9 +31,9 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         var store = services.GetRequiredService<JobStore>();
         var leases = services.GetRequiredService<JobLeases>();
 
-        var (_, stale) = await store.TryTakeAsync(queued.JobId, Ct);
+        var (_, stale) = await store.TryTakeAsync(queued.JobId, null, Ct);
         await ExpireLeaseAsync(queued.JobId);
-        var (again, current) = await store.TryTakeAsync(queued.JobId, Ct);
+        var (again, current) = await store.TryTakeAsync(queued.JobId, null, Ct);
 
         Assert.Equal(LeaseResult.Taken, again);
         Assert.Equal((1, 2), (stale!.Attempts, current!.Attempts));

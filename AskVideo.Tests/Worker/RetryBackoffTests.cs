@@ -108,6 +108,25 @@ public sealed class RetryBackoffTests(BackoffTestbed bed) : IClassFixture<Backof
         Assert.Equal(2, bed.OpenAi.Transcriptions.Requests.Count);
     }
 
+    [Fact]
+    public async Task An_entry_the_relay_published_for_the_retry_time_is_taken_by_a_worker_whose_clock_says_it_is_not_due_yet()
+    {
+        bed.OpenAi.Transcriptions.FailNext(1, 500);
+        var speech = await bed.Media.SpeechWavAsync("Our clocks never quite agree.", Ct);
+        var queued = await bed.QueueAsync(speech, maxAttempts: 3);
+        var waiting = await WaitForAttemptAsync(queued, 1);
+
+        // The relay of a worker whose clock runs ahead publishes the retry as due, while this
+        // worker's clock is still well before it: the entry names the retry time, so it runs.
+        Assert.True(await bed.PublishAsync(queued.JobId, dueAt: waiting.NotBefore));
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        Assert.True(bed.Clock.GetUtcNow() < waiting.NotBefore);
+        Assert.Equal((JobStatus.Succeeded, 2), ((await bed.JobAsync(queued.JobId)).Status, (await bed.JobAsync(queued.JobId)).Attempts));
+        Assert.Equal(2, bed.OpenAi.Transcriptions.Requests.Count);
+    }
+
     private Task<Job> WaitForAttemptAsync(QueuedVideo queued, int attempts) =>
         bed.WaitForJobAsync(queued.JobId, j => j.Status == JobStatus.Pending && j.Attempts == attempts && j.PublishedAt == null, s_timeout);
 

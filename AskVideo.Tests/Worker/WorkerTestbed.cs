@@ -111,11 +111,12 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
         }
     }
 
-    public async Task<bool> PublishAsync(long jobId, string? traceParent = null)
+    /// <summary>Publishes the job as the Api does, or as the relay does a due job when given <paramref name="dueAt"/>.</summary>
+    public async Task<bool> PublishAsync(long jobId, string? traceParent = null, DateTimeOffset? dueAt = null)
     {
         await using var db = OpenDb();
         var publisher = new JobPublisher(Redis, DataSource, NullLogger<JobPublisher>.Instance);
-        return await publisher.TryPublishAsync(db, jobId, traceParent, Ct);
+        return await publisher.TryPublishAsync(db, jobId, traceParent, Ct, dueAt: dueAt);
     }
 
     /// <summary>Waits until the video is completed or in error, and returns it.</summary>

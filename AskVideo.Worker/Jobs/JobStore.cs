@@ -32,12 +32,6 @@ public enum LeaseResult
 /// </summary>
 public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, JobLeases leases, TimeProvider time)
 {
-    /// <summary>
-    /// How far ahead of this worker's clock a retry time may be and still count as due. Workers'
-    /// clocks are kept in step (NTP) to well within this; a retry taken this much early is harmless.
-    /// </summary>
-    private static readonly TimeSpan s_clockSkewAllowance = TimeSpan.FromSeconds(1);
-
     private WorkerOptions Options => options.Value;
     private string Owner => leases.Owner;
 
@@ -50,7 +44,10 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     /// taken at once, since its <c>NotBefore</c> is the publish grace period, which only holds the
     /// relay back while the Api publishes it.
     /// </summary>
-    public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, CancellationToken cancellationToken)
+    /// <param name="jobId">The job.</param>
+    /// <param name="dueAt">The retry time the entry was published for, if the relay published it as due.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -59,12 +56,14 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         var lease = Options.ClaimIdleTime;
         var owner = Owner;
         // Retry times are written with the workers' clock (RetryLaterAsync) and the relay publishes
-        // by it, so they are read by it here too, not by the database's. Another worker's clock may
-        // run a little ahead: a copy its relay publishes as due must not be dropped here as early.
-        var dueBy = time.GetUtcNow() + s_clockSkewAllowance;
+        // by it, so they are read by it here too, not by the database's. An entry the relay
+        // published for the job's very retry time is due whatever this clock says: the relay's
+        // worker may run a little ahead of this one, and its entry must not be dropped as early
+        // (the relay records the publish, so nothing would publish the job again).
+        var now = time.GetUtcNow();
         var taken = await db.Jobs
             .Where(j => j.Id == jobId
-                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= dueBy))
+                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= now || j.NotBefore == dueAt))
                     || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.Status, JobStatus.Running)
@@ -80,7 +79,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
             (1, not null) => LeaseResult.Taken,
             (_, null) => LeaseResult.Gone,
             (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => LeaseResult.Finished,
-            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > dueBy => LeaseResult.NotDue,
+            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > now && job.NotBefore != dueAt => LeaseResult.NotDue,
             _ => LeaseResult.HeldElsewhere,
         };
         if (result == LeaseResult.NotDue)
@@ -99,7 +98,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     /// </summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        await TryTakeAsync(0, cancellationToken);
+        await TryTakeAsync(0, null, cancellationToken);
         await ExtendAsync(new Job { Id = 0 }, cancellationToken);
     }
 
