@@ -20,14 +20,17 @@ public sealed class JobPublisher(IConnectionMultiplexer redis, NpgsqlDataSource 
     /// within <paramref name="redisTimeout"/> (infinite when not given: then the client's own timeouts apply).
     /// A publish given up on may still land later; the job is then published twice, which workers
     /// tolerate (the lease decides who runs it, and a finished job's entry is only acknowledged).
+    /// <paramref name="dueAt"/> is the retry time the job is published for, when it is published
+    /// because that time has come (see <see cref="JobStream.DueAtField"/>).
     /// </summary>
     public async Task<bool> TryPublishAsync(
-        AppDbContext db, long jobId, string? traceParent, CancellationToken cancellationToken, TimeSpan? redisTimeout = null)
+        AppDbContext db, long jobId, string? traceParent, CancellationToken cancellationToken, TimeSpan? redisTimeout = null,
+        DateTimeOffset? dueAt = null)
     {
         var publishing = DateTimeOffset.UtcNow;
         try
         {
-            await AddToStreamAsync(jobId, traceParent).WaitAsync(redisTimeout ?? Timeout.InfiniteTimeSpan, cancellationToken);
+            await AddToStreamAsync(jobId, traceParent, dueAt).WaitAsync(redisTimeout ?? Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -43,13 +46,19 @@ public sealed class JobPublisher(IConnectionMultiplexer redis, NpgsqlDataSource 
         return true;
     }
 
-    private async Task AddToStreamAsync(long jobId, string? traceParent)
+    private async Task AddToStreamAsync(long jobId, string? traceParent, DateTimeOffset? dueAt)
     {
         var database = redis.GetDatabase();
-        NameValueEntry[] fields = traceParent is null
-            ? [new(JobStream.JobIdField, jobId)]
-            : [new(JobStream.JobIdField, jobId), new(JobStream.TraceParentField, traceParent)];
-        await database.StreamAddAsync(_stream.Key, fields);
+        List<NameValueEntry> fields = [new(JobStream.JobIdField, jobId)];
+        if (traceParent is not null)
+        {
+            fields.Add(new(JobStream.TraceParentField, traceParent));
+        }
+        if (dueAt is { } due)
+        {
+            fields.Add(new(JobStream.DueAtField, due.UtcTicks));
+        }
+        await database.StreamAddAsync(_stream.Key, [.. fields]);
         await database.PublishAsync(RedisChannel.Literal(_stream.WakeChannel), jobId);
     }
 }

@@ -15,6 +15,13 @@ public sealed record JobStream(string Key, string WakeChannel)
     public const string JobIdField = "job_id";
     public const string TraceParentField = "traceparent";
 
+    /// <summary>
+    /// The retry time a job was published for (UTC ticks), set by the relay when it publishes a job
+    /// that became due. A worker takes such an entry while the job still has that retry time, even
+    /// if its own clock says the time has not come yet: workers' clocks differ a little.
+    /// </summary>
+    public const string DueAtField = "due_at";
+
     /// <summary>The stream (<c>askvideo:jobs:{database}</c>) and the pub/sub channel that wakes idle workers.</summary>
     public static JobStream ForDatabase(string database) =>
         new($"askvideo:jobs:{database}", $"askvideo:jobs:{database}:wake");

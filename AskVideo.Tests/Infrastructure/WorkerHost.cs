@@ -59,9 +59,13 @@ public sealed record WorkerSettings(string Database, string MediaRoot)
 public static class WorkerHost
 {
     /// <summary>A worker inside the test process (fast; its spans reach the test's ActivityListener).</summary>
-    public static InProcessWorker StartInProcess(TestServices services, WorkerSettings settings)
+    /// <param name="replaceServices">
+    /// Changes to the worker's services after its own registrations: only for what no real part can
+    /// be made to do (each use says why).
+    /// </param>
+    public static InProcessWorker StartInProcess(TestServices services, WorkerSettings settings, Action<IServiceCollection>? replaceServices = null)
     {
-        var worker = new InProcessWorker(settings.ToConfiguration(services), settings.Time);
+        var worker = new InProcessWorker(settings.ToConfiguration(services), settings.Time, replaceServices);
         try
         {
             worker.Start();
@@ -80,7 +84,9 @@ public static class WorkerHost
 }
 
 /// <summary>The Worker's own host on Kestrel (port 0), configured like a deployment would be.</summary>
-public sealed class InProcessWorker(IDictionary<string, string?> settings, TimeProvider? time = null) : WebApplicationFactory<WorkerOptions>
+public sealed class InProcessWorker(
+    IDictionary<string, string?> settings, TimeProvider? time = null, Action<IServiceCollection>? replaceServices = null)
+    : WebApplicationFactory<WorkerOptions>
 {
     internal void Start()
     {
@@ -99,6 +105,10 @@ public sealed class InProcessWorker(IDictionary<string, string?> settings, TimeP
         if (time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
+        if (replaceServices is not null)
+        {
+            builder.ConfigureTestServices(replaceServices);
         }
     }
 }

@@ -92,8 +92,11 @@ public sealed class FullTextIndexingTests(IndexingTestbed bed) : IClassFixture<I
         await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
         await using (var db = bed.OpenDb())
         {
-            // Run the same job again, as a redelivered entry after a crash would.
-            await db.Jobs.Where(j => j.Id == queued.JobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Pending), Ct);
+            // Run the same job again, as a redelivered entry after a crash would: pending and due now,
+            // as a released job is (a pending job after an attempt is otherwise waiting out a backoff).
+            await db.Jobs.Where(j => j.Id == queued.JobId).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.Status, JobStatus.Pending)
+                .SetProperty(j => j.NotBefore, DateTimeOffset.UtcNow), Ct);
         }
         Assert.True(await bed.PublishAsync(queued.JobId));
         await bed.WaitForJobAsync(queued.JobId, j => j.Status == JobStatus.Succeeded && j.Attempts == 2, s_timeout);

@@ -241,10 +241,13 @@ public sealed class TranscriptReindexTests(ReindexApiFactory api) : IClassFixtur
         (await user.Client.PatchAsJsonAsync($"/api/videos/{video.Id}/transcript/",
             new { segments = new[] { new { index = 1, text = "Parrots were whistling all night in the aviary." } } }, Ct)).AssertStatus(HttpStatusCode.Accepted);
         var job = Assert.Single(await IndexJobsAsync(video.Id));
-        // As if every earlier attempt had died with its worker: the next one is past the limit.
+        // As if every earlier attempt had died with its worker: the next one is past the limit. Due
+        // now, as after a lapsed lease (a pending job after an attempt otherwise waits out a backoff).
         await using (var db = api.OpenDb())
         {
-            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(set => set.SetProperty(j => j.Attempts, job.MaxAttempts), Ct);
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.Attempts, job.MaxAttempts)
+                .SetProperty(j => j.NotBefore, DateTimeOffset.UtcNow), Ct);
         }
 
         await using (var worker = api.StartWorker())

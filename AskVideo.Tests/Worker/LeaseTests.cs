@@ -31,9 +31,9 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         var store = services.GetRequiredService<JobStore>();
         var leases = services.GetRequiredService<JobLeases>();
 
-        var (_, stale) = await store.TryTakeAsync(queued.JobId, Ct);
+        var (_, stale) = await store.TryTakeAsync(queued.JobId, null, Ct);
         await ExpireLeaseAsync(queued.JobId);
-        var (again, current) = await store.TryTakeAsync(queued.JobId, Ct);
+        var (again, current) = await store.TryTakeAsync(queued.JobId, null, Ct);
 
         Assert.Equal(LeaseResult.Taken, again);
         Assert.Equal((1, 2), (stale!.Attempts, current!.Attempts));
@@ -47,11 +47,13 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
     }
 
     [Fact]
-    public async Task A_worker_does_not_start_a_job_it_is_running_when_another_entry_for_it_arrives_after_its_lease_lapsed()
+    public async Task A_worker_does_not_start_a_job_it_is_running_when_another_entry_for_it_arrives_after_its_lease_lapsed_and_drops_that_entry_once_the_run_ends()
     {
         var tone = await bed.Media.TimeCodedToneAsync(30, Ct);
         bed.OpenAi.Transcriptions.HoldRequests();
-        await using var worker = WorkerHost.StartInProcess(bed.Services, bed.WorkerSettings() with { ConsumerName = "stalling" });
+        // A claim idle time far beyond the test's: no claim of a forgotten entry can empty the stream.
+        await using var worker = WorkerHost.StartInProcess(bed.Services,
+            bed.WorkerSettings() with { ConsumerName = "stalling", ClaimIdleTime = TimeSpan.FromHours(1) });
         var queued = await bed.QueueAsync(tone);
         await bed.OpenAi.Transcriptions.WaitForRequestsAsync(1, s_timeout);
 
@@ -67,6 +69,10 @@ public sealed class LeaseTests(WorkerTestbed bed) : IClassFixture<WorkerTestbed>
         Assert.Equal((JobStatus.Succeeded, "stalling", 1), (job.Status, job.LeaseOwner, job.Attempts));
         Assert.Single(bed.OpenAi.Transcriptions.Requests);
         Assert.Equal(6, (await bed.SegmentsAsync(queued.VideoId)).Count);
+        // The second entry waited for the run and was then dropped, as a leftover of a finished job.
+        await WorkerTestbed.WaitForAsync(bed.StreamLengthAsync, length => length == 0, s_timeout, "entries in the stream");
+        Assert.Equal(0, await bed.UnacknowledgedAsync());
+        Assert.Single(bed.OpenAi.Transcriptions.Requests);
     }
 
     private async Task ExpireLeaseAsync(long jobId)

@@ -80,6 +80,53 @@ public sealed class RetryBackoffTests(BackoffTestbed bed) : IClassFixture<Backof
         Assert.Equal(3, bed.OpenAi.Transcriptions.Requests.Count);
     }
 
+    [Fact]
+    public async Task An_entry_for_the_job_that_arrives_during_its_backoff_is_dropped_and_the_job_still_waits_for_its_time()
+    {
+        bed.OpenAi.Transcriptions.FailNext(1, 500);
+        var speech = await bed.Media.SpeechWavAsync("Good things come to those who wait.", Ct);
+        var queued = await bed.QueueAsync(speech, maxAttempts: 3);
+        var start = bed.Clock.GetUtcNow();
+        var waiting = await WaitForAttemptAsync(queued, 1);
+        Assert.Equal(start + BackoffTestbed.BaseDelay, waiting.NotBefore);
+
+        // An early entry for the waiting job, as a copy left by a worker that died can be, and
+        // possibly while the failed run is still ending on the worker. The worker reads it, runs
+        // nothing, and acknowledges it: the entry is deleted, so the stream empties.
+        await bed.AddStrayEntryAsync(queued.JobId);
+        await WorkerTestbed.WaitForAsync(bed.StreamLengthAsync, length => length == 0, s_timeout, "entries in the stream");
+        Assert.Equal(0, await bed.UnacknowledgedAsync());
+        Assert.Single(bed.OpenAi.Transcriptions.Requests);
+        Assert.Equal((JobStatus.Pending, 1, (DateTimeOffset?)null), Summary(await bed.JobAsync(queued.JobId)));
+
+        // Due: the relay publishes it, and the second attempt completes it.
+        bed.Clock.Advance(BackoffTestbed.BaseDelay);
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        var job = await bed.JobAsync(queued.JobId);
+        Assert.Equal((JobStatus.Succeeded, 2), (job.Status, job.Attempts));
+        Assert.Equal(2, bed.OpenAi.Transcriptions.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_entry_the_relay_published_for_the_retry_time_is_taken_by_a_worker_whose_clock_says_it_is_not_due_yet()
+    {
+        bed.OpenAi.Transcriptions.FailNext(1, 500);
+        var speech = await bed.Media.SpeechWavAsync("Our clocks never quite agree.", Ct);
+        var queued = await bed.QueueAsync(speech, maxAttempts: 3);
+        var waiting = await WaitForAttemptAsync(queued, 1);
+
+        // The relay of a worker whose clock runs ahead publishes the retry as due, while this
+        // worker's clock is still well before it: the entry names the retry time, so it runs.
+        Assert.True(await bed.PublishAsync(queued.JobId, dueAt: waiting.NotBefore));
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        Assert.True(bed.Clock.GetUtcNow() < waiting.NotBefore);
+        Assert.Equal((JobStatus.Succeeded, 2), ((await bed.JobAsync(queued.JobId)).Status, (await bed.JobAsync(queued.JobId)).Attempts));
+        Assert.Equal(2, bed.OpenAi.Transcriptions.Requests.Count);
+    }
+
     private Task<Job> WaitForAttemptAsync(QueuedVideo queued, int attempts) =>
         bed.WaitForJobAsync(queued.JobId, j => j.Status == JobStatus.Pending && j.Attempts == attempts && j.PublishedAt == null, s_timeout);
 

@@ -140,12 +140,14 @@ public sealed class TranscriptionPipelineTests(PipelineTestbed bed) : IClassFixt
         await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
         var first = await bed.SegmentsAsync(queued.VideoId);
 
-        // Run it once more, as if the worker had died after committing but before acknowledging.
+        // Run it once more, as if the worker had died after committing but before acknowledging
+        // (pending and due now: a pending job after an attempt is otherwise waiting out a backoff).
         await using (var db = bed.OpenDb())
         {
             await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
                 db.Jobs.Where(j => j.Id == queued.JobId),
-                set => set.SetProperty(j => j.Status, JobStatus.Pending).SetProperty(j => j.UpdatedAt, DateTimeOffset.UtcNow),
+                set => set.SetProperty(j => j.Status, JobStatus.Pending).SetProperty(j => j.NotBefore, DateTimeOffset.UtcNow)
+                    .SetProperty(j => j.UpdatedAt, DateTimeOffset.UtcNow),
                 TestContext.Current.CancellationToken);
         }
         Assert.True(await bed.PublishAsync(queued.JobId));

@@ -6,6 +6,7 @@ using AskVideo.Core.Videos;
 using AskVideo.Tests.Fakes;
 using AskVideo.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using StackExchange.Redis;
@@ -110,11 +111,12 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
         }
     }
 
-    public async Task<bool> PublishAsync(long jobId, string? traceParent = null)
+    /// <summary>Publishes the job as the Api does, or as the relay does a due job when given <paramref name="dueAt"/>.</summary>
+    public async Task<bool> PublishAsync(long jobId, string? traceParent = null, DateTimeOffset? dueAt = null)
     {
         await using var db = OpenDb();
         var publisher = new JobPublisher(Redis, DataSource, NullLogger<JobPublisher>.Instance);
-        return await publisher.TryPublishAsync(db, jobId, traceParent, Ct);
+        return await publisher.TryPublishAsync(db, jobId, traceParent, Ct, dueAt: dueAt);
     }
 
     /// <summary>Waits until the video is completed or in error, and returns it.</summary>
@@ -161,6 +163,20 @@ public class WorkerTestbed(TestServices services) : IAsyncLifetime
         return await db.TranscriptSegments.AsNoTracking().Where(s => s.VideoId == videoId).OrderBy(s => s.Index).ToListAsync(Ct);
     }
 
+    /// <summary>
+    /// Adds an entry for the job to the stream without recording a publish, as a copy left behind
+    /// is (by a worker that died before acknowledging, or a publish that landed late).
+    /// </summary>
+    public async Task AddStrayEntryAsync(long jobId)
+    {
+        var redis = Redis.GetDatabase();
+        await redis.StreamAddAsync(Stream.Key, JobStream.JobIdField, jobId);
+        await redis.PublishAsync(RedisChannel.Literal(Stream.WakeChannel), jobId);
+    }
+
+    /// <summary>Entries in the stream, read or not: a worker deletes an entry when it acknowledges it.</summary>
+    public async Task<long> StreamLengthAsync() => await Redis.GetDatabase().StreamLengthAsync(Stream.Key);
+
     /// <summary>Entries delivered to a worker but not acknowledged yet.</summary>
     public async Task<long> UnacknowledgedAsync()
     {
@@ -185,10 +201,13 @@ public class PipelineTestbed(TestServices services) : WorkerTestbed(services)
     /// <summary>Settings the worker starts with.</summary>
     protected virtual WorkerSettings Configure(WorkerSettings settings) => settings;
 
+    /// <summary>Changes to the worker's services, if a testbed needs any (see <see cref="WorkerHost.StartInProcess"/>).</summary>
+    protected virtual Action<IServiceCollection>? ReplaceServices => null;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Worker = WorkerHost.StartInProcess(Services, Configure(WorkerSettings()));
+        Worker = WorkerHost.StartInProcess(Services, Configure(WorkerSettings()), ReplaceServices);
     }
 
     public override async ValueTask DisposeAsync()

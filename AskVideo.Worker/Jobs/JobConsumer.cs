@@ -27,9 +27,13 @@ public sealed partial class JobConsumer(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<long, Task> _running = new();
     // The jobs being run right now. A second entry for one of them (its own entry claimed back
-    // after a stall, or a copy the relay published) is not started: the run in progress
-    // acknowledges its entry, and a copy left pending is dropped once claimed after the job ended.
+    // after a stall, or a copy the relay published) is not started while that run lasts: it waits
+    // in _deferred, and once the run has ended it goes through the lease like any entry (dropped
+    // if the job finished or waits out a retry, run if the job is due again). Left to a later
+    // claim instead, it would sit unacknowledged for a whole claim idle time.
     private readonly ConcurrentDictionary<long, byte> _runningJobs = new();
+    // Touched by the reading loop only.
+    private readonly List<JobEntry> _deferred = [];
     private readonly CancellationTokenSource _release = new();
     private long _runs;
 
@@ -64,6 +68,7 @@ public sealed partial class JobConsumer(
                 // While PostgreSQL is down, entries stay in the stream for later rather than piling
                 // up here; the run that found it down resumes by itself.
                 var free = database.IsOpen ? Options.Concurrency - _running.Count : 0;
+                free -= StartDeferred(free);
                 if (free > 0 && time.GetUtcNow() >= nextClaim)
                 {
                     nextClaim = time.GetUtcNow() + Options.ClaimIdleTime / 2;
@@ -137,7 +142,10 @@ public sealed partial class JobConsumer(
         base.Dispose();
     }
 
-    /// <summary>Starts a run per entry, except for jobs already running here; returns how many started.</summary>
+    /// <summary>
+    /// Starts a run per entry, except for jobs already running here, whose entries wait for that run
+    /// to end; returns how many started.
+    /// </summary>
     private int Start(IReadOnlyList<JobEntry> entries)
     {
         var started = 0;
@@ -145,7 +153,12 @@ public sealed partial class JobConsumer(
         {
             if (entry.JobId is { } jobId && !_runningJobs.TryAdd(jobId, 0))
             {
-                LogAlreadyRunning(jobId, entry.EntryId.ToString());
+                // The same entry can come twice (claimed back while it waits): once is enough.
+                if (!_deferred.Exists(e => e.EntryId == entry.EntryId))
+                {
+                    LogAlreadyRunning(jobId, entry.EntryId.ToString());
+                    _deferred.Add(entry);
+                }
                 continue;
             }
             var run = Interlocked.Increment(ref _runs);
@@ -163,6 +176,21 @@ public sealed partial class JobConsumer(
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return started;
+    }
+
+    /// <summary>
+    /// Starts, within <paramref name="free"/> slots, the waiting entries whose job's run here has
+    /// ended (a run ending wakes the loop); returns how many started.
+    /// </summary>
+    private int StartDeferred(int free)
+    {
+        if (free <= 0 || _deferred.Count == 0)
+        {
+            return 0;
+        }
+        var ready = _deferred.Where(e => !_runningJobs.ContainsKey(e.JobId!.Value)).Take(free).ToList();
+        _deferred.RemoveAll(ready.Contains);
+        return Start(ready);
     }
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
@@ -236,7 +264,7 @@ public sealed partial class JobConsumer(
     [LoggerMessage(LogLevel.Information, "Job stream available again")]
     private partial void LogRedisBack();
 
-    [LoggerMessage(LogLevel.Information, "Job {JobId} is already running here; stream entry {EntryId} is left to that run")]
+    [LoggerMessage(LogLevel.Information, "Job {JobId} is already running here; stream entry {EntryId} waits until that run ends")]
     private partial void LogAlreadyRunning(long jobId, string entryId);
 
     [LoggerMessage(LogLevel.Error, "Stream entry {EntryId} could not be processed; it will be claimed again")]

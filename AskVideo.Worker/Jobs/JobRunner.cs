@@ -36,12 +36,14 @@ public sealed partial class JobRunner(
             return;
         }
 
-        var (lease, job) = await TakeAsync(jobId, shutdown);
+        var (lease, job) = await TakeAsync(jobId, entry.DueAt, shutdown);
         if (lease != LeaseResult.Taken || job is null)
         {
-            // Finished or gone: a duplicate entry or a leftover, dropped. Held elsewhere: its holder
-            // is alive and acknowledges it; if the holder dies, the entry is claimed again.
-            if (lease is LeaseResult.Finished or LeaseResult.Gone)
+            // Finished or gone: a duplicate entry or a leftover, dropped. Not due: a copy that came
+            // before the job's retry time, dropped too, as the relay publishes the job when due.
+            // Held elsewhere: its holder is alive and acknowledges it; if the holder dies, the
+            // entry is claimed again.
+            if (lease is LeaseResult.Finished or LeaseResult.Gone or LeaseResult.NotDue)
             {
                 await AcknowledgeAsync(entry);
             }
@@ -74,14 +76,14 @@ public sealed partial class JobRunner(
     /// Takes the lease, waiting while PostgreSQL cannot be reached: the worker pauses (see
     /// <see cref="DatabaseGate"/>) instead of failing the entry, and goes on once the database is back.
     /// </summary>
-    private async Task<(LeaseResult, Job?)> TakeAsync(long jobId, CancellationToken shutdown)
+    private async Task<(LeaseResult, Job?)> TakeAsync(long jobId, DateTimeOffset? dueAt, CancellationToken shutdown)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         while (true)
         {
             try
             {
-                var result = await jobs.TryTakeAsync(jobId, shutdown);
+                var result = await jobs.TryTakeAsync(jobId, dueAt, shutdown);
                 gate.Open();
                 return result;
             }

@@ -17,6 +17,11 @@ public enum LeaseResult
     Gone,
     /// <summary>Another live worker holds the job; its entry stays unacknowledged.</summary>
     HeldElsewhere,
+    /// <summary>
+    /// The job waits out the backoff of a failed attempt: the entry is a copy that came early, and
+    /// the relay publishes the job when it is due.
+    /// </summary>
+    NotDue,
 }
 
 /// <summary>
@@ -34,8 +39,15 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     /// Takes the lease with one conditional UPDATE: a pending job, or a running one whose lease
     /// expired (its worker died). Every take counts as an attempt, so a file that kills its worker
     /// each time still ends after the job's <see cref="Job.MaxAttempts"/>.
+    /// A job waiting out the backoff of a failed attempt (pending after an attempt) is not taken
+    /// before its retry time, however early an entry for it arrives; a new job (no attempt yet) is
+    /// taken at once, since its <c>NotBefore</c> is the publish grace period, which only holds the
+    /// relay back while the Api publishes it.
     /// </summary>
-    public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, CancellationToken cancellationToken)
+    /// <param name="jobId">The job.</param>
+    /// <param name="dueAt">The retry time the entry was published for, if the relay published it as due.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<(LeaseResult Result, Job? Job)> TryTakeAsync(long jobId, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -43,9 +55,16 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
         // neither a slow first query nor clock skew between workers can shorten a lease.
         var lease = Options.ClaimIdleTime;
         var owner = Owner;
+        // Retry times are written with the workers' clock (RetryLaterAsync) and the relay publishes
+        // by it, so they are read by it here too, not by the database's. An entry the relay
+        // published for the job's very retry time is due whatever this clock says: the relay's
+        // worker may run a little ahead of this one, and its entry must not be dropped as early
+        // (the relay records the publish, so nothing would publish the job again).
+        var now = time.GetUtcNow();
         var taken = await db.Jobs
             .Where(j => j.Id == jobId
-                && (j.Status == JobStatus.Pending || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
+                && ((j.Status == JobStatus.Pending && (j.Attempts == 0 || j.NotBefore <= now || j.NotBefore == dueAt))
+                    || (j.Status == JobStatus.Running && j.LeaseExpiresAt < DateTimeOffset.UtcNow)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.LeaseOwner, owner)
@@ -55,13 +74,22 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
                 .SetProperty(j => j.UpdatedAt, j => DateTimeOffset.UtcNow), cancellationToken);
 
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-        return (taken, job) switch
+        var result = (taken, job) switch
         {
-            (1, not null) => (LeaseResult.Taken, job),
-            (_, null) => (LeaseResult.Gone, null),
-            (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => (LeaseResult.Finished, job),
-            _ => (LeaseResult.HeldElsewhere, job),
+            (1, not null) => LeaseResult.Taken,
+            (_, null) => LeaseResult.Gone,
+            (_, { Status: JobStatus.Succeeded or JobStatus.Failed }) => LeaseResult.Finished,
+            (_, { Status: JobStatus.Pending, Attempts: > 0 }) when job.NotBefore > now && job.NotBefore != dueAt => LeaseResult.NotDue,
+            _ => LeaseResult.HeldElsewhere,
         };
+        if (result == LeaseResult.NotDue)
+        {
+            // The entry is dropped and the relay publishes only unpublished jobs: make sure this
+            // one is, whoever published the early copy and recorded it.
+            await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Pending && j.Attempts > 0 && j.PublishedAt != null)
+                .ExecuteUpdateAsync(set => set.SetProperty(j => j.PublishedAt, (DateTimeOffset?)null), cancellationToken);
+        }
+        return (result, job);
     }
 
     /// <summary>
@@ -70,7 +98,7 @@ public sealed class JobStore(IServiceScopeFactory scopes, IOptions<WorkerOptions
     /// </summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        await TryTakeAsync(0, cancellationToken);
+        await TryTakeAsync(0, null, cancellationToken);
         await ExtendAsync(new Job { Id = 0 }, cancellationToken);
     }
 

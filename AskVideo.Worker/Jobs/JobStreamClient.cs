@@ -5,17 +5,24 @@ using StackExchange.Redis;
 
 namespace AskVideo.Worker.Jobs;
 
-/// <summary>One entry of the job stream: which job, and the trace it belongs to.</summary>
-public sealed record JobEntry(RedisValue EntryId, long? JobId, string? TraceParent)
+/// <summary>
+/// One entry of the job stream: which job, the trace it belongs to, and the retry time the relay
+/// published it for, if it did.
+/// </summary>
+public sealed record JobEntry(RedisValue EntryId, long? JobId, string? TraceParent, DateTimeOffset? DueAt = null)
 {
     public static JobEntry From(StreamEntry entry)
     {
         var jobId = entry[JobStream.JobIdField];
         var traceParent = entry[JobStream.TraceParentField];
+        var dueAt = entry[JobStream.DueAtField];
         return new JobEntry(
             entry.Id,
             jobId.TryParse(out long id) ? id : null,
-            traceParent.IsNullOrEmpty ? null : traceParent.ToString());
+            traceParent.IsNullOrEmpty ? null : traceParent.ToString(),
+            dueAt.TryParse(out long ticks) && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : null);
     }
 }
 

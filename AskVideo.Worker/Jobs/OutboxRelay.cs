@@ -55,21 +55,23 @@ public sealed partial class OutboxRelay(
         var due = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Pending && j.PublishedAt == null && j.NotBefore <= now)
             .OrderBy(j => j.NotBefore)
-            .Select(j => new { j.Id, j.TraceParent })
+            .Select(j => new { j.Id, j.TraceParent, DueAt = (DateTimeOffset?)j.NotBefore })
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
         var stuck = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < stuckBefore
                 && (j.PublishedAt == null || j.PublishedAt < stuckBefore))
             .OrderBy(j => j.LeaseExpiresAt)
-            .Select(j => new { j.Id, j.TraceParent })
+            .Select(j => new { j.Id, j.TraceParent, DueAt = (DateTimeOffset?)null })
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
 
         var published = 0;
         foreach (var job in due.Concat(stuck))
         {
-            if (!await publisher.TryPublishAsync(db, job.Id, job.TraceParent, cancellationToken))
+            // A due job is published for its retry time, so that a worker whose clock runs a
+            // little behind this one's still takes it (see JobStore.TryTakeAsync).
+            if (!await publisher.TryPublishAsync(db, job.Id, job.TraceParent, cancellationToken, dueAt: job.DueAt))
             {
                 break; // Redis is down: try again next round.
             }
