@@ -43,7 +43,11 @@ public sealed record EmbeddingRequest(IReadOnlyList<string> Input, string? Model
         switch (input.ValueKind)
         {
             case JsonValueKind.String:
-                var text = input.GetString()!;
+                if (!TryGetText(input, out var text))
+                {
+                    errors["input"] = [BrokenText];
+                    return null;
+                }
                 if (text.Length == 0)
                 {
                     errors["input"] = ["input is empty."];
@@ -73,9 +77,13 @@ public sealed record EmbeddingRequest(IReadOnlyList<string> Input, string? Model
                             ? "Token arrays are not accepted; send the text as a string."
                             : "Each item of input must be a string."];
                     }
+                    else if (TryGetText(item, out var itemText))
+                    {
+                        texts.Add(itemText);
+                    }
                     else
                     {
-                        texts.Add(item.GetString()!);
+                        errors[$"input[{index}]"] = [BrokenText];
                     }
                     index++;
                 }
@@ -86,18 +94,35 @@ public sealed record EmbeddingRequest(IReadOnlyList<string> Input, string? Model
         }
     }
 
+    private const string BrokenText = "The text holds half of a surrogate pair (an escape such as \\ud83d alone), which is not text.";
+
+    /// <summary>A JSON string, unless its escapes make invalid UTF-16, which the reader refuses to unescape.</summary>
+    private static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
     private static string? ReadModel(JsonElement body, Dictionary<string, string[]> errors)
     {
         if (!body.TryGetProperty("model", out var model) || model.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        if (model.ValueKind != JsonValueKind.String)
+        if (model.ValueKind != JsonValueKind.String || !TryGetText(model, out var name))
         {
             errors["model"] = ["model must be a string."];
             return null;
         }
-        return model.GetString();
+        return name;
     }
 
     private static bool ReadFormat(JsonElement body, Dictionary<string, string[]> errors)
