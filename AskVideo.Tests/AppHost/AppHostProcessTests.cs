@@ -32,6 +32,8 @@ public sealed partial class AppHostProcessTests
         Assert.Contains("redis-server", programs);
         Assert.Contains("AskVideo.Api", programs);
         Assert.Contains("AskVideo.Worker", programs);
+        // No embeddings provider is configured, so the local one runs.
+        Assert.Contains("AskVideo.Embeddings", programs);
         Assert.Contains("Aspire.Dashboard", programs);
         Assert.Contains("dcp", programs);
 
