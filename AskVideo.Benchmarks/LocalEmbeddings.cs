@@ -60,6 +60,8 @@ internal sealed class LocalEmbeddingsServer : IAsyncDisposable
         {
             builder.UseEnvironment("Production");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            // The readiness probe above fails on purpose while the model loads.
+            builder.UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None");
         }
     }
 }
@@ -75,8 +77,9 @@ internal static class LocalEmbeddingsBenchmark
     {
         var corpus = QualityCorpus.Load(Path.Combine(root, "bench", "quality"));
         var english = corpus.Videos.Where(v => v.Language == "en" && v.Part == CorpusPart.Short).ToList();
-        var segments = english.SelectMany(v => v.Segments).Select(s => s.Text).Take(1000).ToList();
-        var scenes = english.SelectMany(v => Scenes(v.Segments)).Take(200).ToList();
+        // The corpus has fewer than this many English texts: they are taken again from the start.
+        var segments = Cycle(english.SelectMany(v => v.Segments).Select(s => s.Text).ToList()).Take(1000).ToList();
+        var scenes = Cycle(english.SelectMany(v => Scenes(v.Segments)).ToList()).Take(100).ToList();
         var questions = corpus.Asks.Where(a => a.Language == "en").Select(a => a.Question).Distinct().Take(100).ToList();
 
         await using var server = await LocalEmbeddingsServer.StartAsync();
@@ -136,6 +139,17 @@ internal static class LocalEmbeddingsBenchmark
                 yield return string.Join(' ', scene);
                 scene.Clear();
                 words = 0;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Cycle(List<string> texts)
+    {
+        while (true)
+        {
+            foreach (var text in texts)
+            {
+                yield return text;
             }
         }
     }
