@@ -47,6 +47,30 @@ public sealed class EmbeddingsServiceTests(EmbeddingsServiceFixture service) : I
     }
 
     [Fact]
+    public async Task Requests_at_the_same_time_each_get_their_own_vectors()
+    {
+        string[] texts =
+        [
+            "The violin needs new strings before the concert.",
+            "Photosynthesis turns sunlight into chemical energy.",
+            "The referee showed a red card in the final minute.",
+            "Mortgage rates rose again this quarter.",
+            "Knead the dough for ten minutes, then let it rest.",
+            "The satellite entered orbit around Mars.",
+            "Use git rebase to keep a linear history.",
+            "The museum opens a new exhibition on Roman coins.",
+        ];
+        var alone = await service.EmbedAsync(texts, Ct);
+
+        var together = await Task.WhenAll(texts.Select(text => service.EmbedAsync([text, "a second text"], Ct)));
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.True(TensorPrimitives.CosineSimilarity(alone[i], together[i][0]) > 0.999f, $"request {i} got another text's vector");
+        }
+    }
+
+    [Fact]
     public async Task Base64_and_float_answers_carry_the_same_unit_vector()
     {
         var text = "The rocket engine burns liquid oxygen and kerosene.";
