@@ -63,15 +63,23 @@ public sealed class ChatAnswers(
         var query = earlier.Count > 0 && _model is not null ? await RewriteAsync(earlier, question, cancellationToken) : question;
         var passages = await search.SearchAsync(caller.GroupId, query, Settings.TopK, cancellationToken);
 
-        // Weak evidence everywhere: the videos do not cover the question, and no model is asked.
+        // Weak evidence everywhere: the videos do not cover the question, and no model is asked. With
+        // embeddings, the best words found and the closest meaning found are weighed together: words
+        // alone let through questions that share a few common words with the videos, and meaning
+        // alone those on a neighbouring topic.
         var threshold = SearchText.HasCjk(query) ? Settings.MinEvidenceCjk : Settings.MinEvidence;
-        bool Covers(Passage passage) => passage.Evidence >= threshold || passage.Similarity >= Settings.MinSimilarity;
-        var covered = passages.Where(Covers).ToList();
-        Activity.Current?.SetTag("askvideo.chat.covered", covered.Count > 0);
-        if (covered.Count == 0)
+        var words = passages.Count > 0 ? passages.Max(p => p.Evidence) : 0;
+        var covered = passages.Max(p => p.Similarity) is { } meaning
+            ? words + meaning >= Settings.MinSimilarity
+            : words >= threshold;
+        Activity.Current?.SetTag("askvideo.chat.covered", covered);
+        if (!covered)
         {
             return new Retrieved(question, query, [], [], NotCovered);
         }
+        // The passages that carry it: enough words, or enough words and meaning, or else the first.
+        bool Covers(Passage passage) =>
+            passage.Evidence >= threshold || passage.Evidence + passage.Similarity >= Settings.MinSimilarity || passage == passages[0];
         // Once the question is covered, weaker moments that still hold some of it are cited after the
         // best, each ranked as its passage less what it holds less than the passage's best moment.
         IReadOnlyList<ChatCitation> best = [.. passages

@@ -17,6 +17,13 @@ public sealed class EmbeddingOptions
     [Range(0, Scene.EmbeddingDimensions)]
     public int Dimensions { get; set; } = Scene.EmbeddingDimensions;
 
+    /// <summary>
+    /// False for a model that reads one family of languages (e.g. English only): its vectors are
+    /// then not used for Chinese, Japanese or Korean text, neither to find passages for a question
+    /// nor to split a video into scenes; full-text search and TF-IDF splitting carry those alone.
+    /// </summary>
+    public bool Multilingual { get; set; } = true;
+
     /// <summary>Texts per embeddings request.</summary>
     [Range(1, 2048)]
     public int BatchSize { get; set; } = 64;

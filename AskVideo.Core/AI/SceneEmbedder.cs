@@ -22,6 +22,12 @@ public sealed class SceneEmbedder(IServiceProvider services, IOptions<EmbeddingO
     /// <summary>The model that makes the vectors; scenes embedded by another model are embedded again.</summary>
     public string? Model => _generator?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
 
+    /// <summary>
+    /// Whether the model's vectors of <paramref name="text"/> mean something: always for a
+    /// multilingual model, else not for Chinese, Japanese or Korean (<see cref="EmbeddingOptions.Multilingual"/>).
+    /// </summary>
+    public bool Reads(string text) => IsEnabled && (options.Value.Multilingual || !SearchText.HasCjk(text));
+
     public async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken) =>
         (await EmbedAsync([text], cancellationToken))[0];
 

@@ -28,9 +28,10 @@ public sealed class QueryTerms
         var content = meaningful.Where(t => !IsHiragana(t.Lexeme)).ToList();
         this.terms = content.Count > 0 ? content : meaningful;
         this.scenes = scenes;
+        var absent = this.terms.Any(t => SearchText.HasCjk(t.Lexeme)) ? AbsentWeightCjk : AbsentWeight;
         _weights = this.terms
             .GroupBy(t => t.Language)
-            .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Lexeme, t => Idf(t.Scenes, scenes), StringComparer.Ordinal));
+            .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Lexeme, t => Idf(t.Scenes, scenes, absent), StringComparer.Ordinal));
     }
 
     /// <summary>Words held by at most this many scenes (or this share of them) are searched alone.</summary>
@@ -91,12 +92,20 @@ public sealed class QueryTerms
     /// <summary>How many times a word no scene holds outweighs a word that one scene holds.</summary>
     public const double AbsentWeight = 2;
 
-    private static double Idf(int holding, int scenes)
+    /// <summary>
+    /// <see cref="AbsentWeight"/> in a Chinese or Japanese question. Its character pairs that no
+    /// scene holds are left out (most straddle two words), so a word it keeps that no scene holds
+    /// is a whole word written in another script: the name of a tool or a format the question is
+    /// about, which the videos never say.
+    /// </summary>
+    public const double AbsentWeightCjk = 3;
+
+    private static double Idf(int holding, int scenes, double absentWeight)
     {
         var n = Math.Max(scenes, 1);
         var df = Math.Clamp(holding, 1, n);
         var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
-        return holding > 0 ? idf : AbsentWeight * idf;
+        return holding > 0 ? idf : absentWeight * idf;
     }
 
     private static bool IsHiragana(string lexeme) => lexeme.All(c => c is >= '\u3041' and <= '\u309F');

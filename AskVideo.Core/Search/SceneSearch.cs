@@ -69,7 +69,7 @@ public sealed class SceneSearch(
         activity?.SetTag("askvideo.retrieval.method", method.ToString());
 
         // Both rankings run at once, each on its own connection.
-        var semanticTask = method != SearchMethod.FullText && embedder.IsEnabled
+        var semanticTask = method != SearchMethod.FullText && embedder.Reads(question)
             ? SemanticAsync(groupId, question, topK * 2, cancellationToken)
             : Task.FromResult<IReadOnlyList<SceneHit>>([]);
         var terms = await QueryTerms.ReadAsync(dataSource, groupId, question, cancellationToken);

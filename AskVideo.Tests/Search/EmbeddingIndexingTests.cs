@@ -61,6 +61,28 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_model_that_reads_no_japanese_is_not_asked_to_split_a_japanese_video_which_is_split_by_its_words_and_still_embedded()
+    {
+        // 12 segments of 50 characters: over the 512-token limit (a character is a token), two topics.
+        string[] cooking = [.. Enumerable.Range(0, 6).Select(i => Sentence(i, "玉", "葱", "鍋", "炒", "煮", "塩", "砂", "糖", "味", "噌").Replace(" ", ""))];
+        string[] space = [.. Enumerable.Range(0, 6).Select(i => Sentence(i, "星", "宇", "宙", "月", "惑", "銀", "河", "彗", "軌", "道").Replace(" ", ""))];
+        bed.OpenAi.Transcriptions.AnswerWithSegments("japanese", [.. cooking, .. space]);
+        await using var worker = bed.StartWorker(ModelA, multilingual: false);
+
+        var queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(60, Ct));
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        var requests = bed.OpenAi.Embeddings.Requests;
+        Assert.DoesNotContain(requests, r => r.Inputs.Intersect([.. cooking, .. space]).Any());
+        await using var db = bed.OpenDb();
+        var scenes = await db.ScenesAsync(queued.VideoId);
+        Assert.Equal([string.Join(' ', cooking), string.Join(' ', space)], scenes.Select(s => s.Text));
+        Assert.Contains(requests, r => r.Inputs.SequenceEqual(scenes.Select(s => s.Text)));
+        Assert.All(scenes, scene => Assert.Equal((ModelA, "ja"), (scene.EmbeddingModel, scene.Language)));
+    }
+
+    [Fact]
     public async Task An_embedding_service_that_rejects_the_key_fails_the_job_with_a_message_saying_so()
     {
         bed.OpenAi.Transcriptions.AnswerWithSegments("english", "A sentence that never gets indexed.");

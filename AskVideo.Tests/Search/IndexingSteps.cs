@@ -11,10 +11,11 @@ namespace AskVideo.Tests.Search;
 public sealed class IndexingTestbed(TestServices services) : WorkerTestbed(services)
 {
     /// <summary>A worker on this testbed; <paramref name="embeddingModel"/> null runs it without embeddings.</summary>
-    public InProcessWorker StartWorker(string? embeddingModel, int batchSize = 64) => WorkerHost.StartInProcess(Services, WorkerSettings() with
+    public InProcessWorker StartWorker(string? embeddingModel, int batchSize = 64, bool multilingual = true) => WorkerHost.StartInProcess(Services, WorkerSettings() with
     {
         Extra = new Dictionary<string, string?>
         {
+            ["Embeddings:Multilingual"] = multilingual ? "true" : "false",
             ["ConnectionStrings:embeddings"] = embeddingModel is null ? null : OpenAi.ConnectionString(model: embeddingModel),
             ["Embeddings:RefreshInterval"] = "00:00:00.200",
             ["Embeddings:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -24,6 +24,9 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
 {
     private int MaxTokens => options.Value.SceneMaxTokens;
 
+    /// <summary>Segments read to tell the video's script (whether the model reads it).</summary>
+    private const int ReadSample = 20;
+
     /// <summary>The scenes of <paramref name="segments"/>, embedded when a model is configured.</summary>
     /// <exception cref="Exception">Whatever the embedding service threw; nothing is half-done.</exception>
     public async Task<IReadOnlyList<Scene>> IndexAsync(
@@ -46,6 +49,14 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
         {
             // One scene whatever the vectors say: the segments need not be embedded.
             parts = SceneBuilder.Build(spoken, maxTokens);
+        }
+        else if (!embedder.Reads(string.Concat(spoken.Take(ReadSample).Select(s => s.Text))))
+        {
+            // A model that does not read this language would split on noise: TF-IDF splits it.
+            using (Telemetry.Source.StartActivity("scenes.split"))
+            {
+                parts = SceneBuilder.Build(spoken, maxTokens);
+            }
         }
         else
         {

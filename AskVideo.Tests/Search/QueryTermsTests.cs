@@ -1,0 +1,30 @@
+using AskVideo.Core.Search;
+
+namespace AskVideo.Tests.Search;
+
+/// <summary>How the question's words are weighed: by how few of the group's scenes hold them.</summary>
+public sealed class QueryTermsTests
+{
+    [Fact]
+    public void A_word_no_scene_holds_weighs_twice_a_word_one_scene_holds_in_an_english_question()
+    {
+        var terms = new QueryTerms([new("en", "zsh", 0), new("en", "shell", 1), new("en", "make", 40)], scenes: 100);
+
+        var weights = terms.WeightsFor("en");
+
+        Assert.Equal(2 * weights["shell"], weights["zsh"], 9);
+        Assert.True(weights["make"] < weights["shell"], "A word most scenes hold says less.");
+    }
+
+    [Fact]
+    public void A_latin_word_no_scene_holds_weighs_three_times_a_word_one_scene_holds_in_a_japanese_question()
+    {
+        // "systemd のサービスファイル": the pairs no scene holds are left out, the tool's name stays.
+        var terms = new QueryTerms([new("ja", "systemd", 0), new("ja", "サー", 1), new("ja", "スフ", 0), new("ja", "ファ", 40)], scenes: 100);
+
+        var weights = terms.WeightsFor("ja");
+
+        Assert.Equal(3 * weights["サー"], weights["systemd"], 9);
+        Assert.False(weights.ContainsKey("スフ"), "A pair that no scene holds mostly straddles two words.");
+    }
+}
