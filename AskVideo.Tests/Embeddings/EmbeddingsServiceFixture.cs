@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AskVideo.Embeddings.Model;
 using AskVideo.LocalServers;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AskVideo.Tests.Embeddings;
 
@@ -13,9 +17,14 @@ namespace AskVideo.Tests.Embeddings;
 /// </summary>
 public sealed class EmbeddingsServiceFixture : IAsyncLifetime
 {
-    private readonly Factory _factory = new(LoopbackPort.PickFree());
+    private readonly Factory _factory;
+
+    public EmbeddingsServiceFixture() => _factory = new Factory(LoopbackPort.PickFree(), Requests);
 
     public string Url => _factory.Url;
+
+    /// <summary>The bodies of the embeddings requests the service received, as sent.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
 
@@ -60,7 +69,7 @@ public sealed class EmbeddingsServiceFixture : IAsyncLifetime
             .Select(item => item.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray())];
     }
 
-    private sealed class Factory(int port) : WebApplicationFactory<TextEncoder>
+    private sealed class Factory(int port, ConcurrentQueue<string> requests) : WebApplicationFactory<TextEncoder>
     {
         public string Url { get; } = $"http://127.0.0.1:{port}";
 
@@ -70,6 +79,29 @@ public sealed class EmbeddingsServiceFixture : IAsyncLifetime
             StartServer();
         }
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Testing");
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RecordRequests(requests)));
+        }
+    }
+
+    /// <summary>Notes each embeddings request's body before the service reads it.</summary>
+    private sealed class RecordRequests(ConcurrentQueue<string> requests) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, proceed) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/v1/embeddings") && context.Request.ContentLength is < 1024 * 1024)
+                {
+                    context.Request.EnableBuffering();
+                    requests.Enqueue(await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted));
+                    context.Request.Body.Position = 0;
+                }
+                await proceed(context);
+            });
+            next(app);
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Text.Json;
 using AskVideo.Core.AI;
 using AskVideo.Core.Search;
 using Microsoft.Extensions.AI;
@@ -51,6 +52,24 @@ public sealed class ProductClientTests(EmbeddingsServiceFixture service) : IClas
         var answer = TensorPrimitives.CosineSimilarity(vectors[0].ToArray(), vectors[1].ToArray());
         var unrelated = TensorPrimitives.CosineSimilarity(vectors[0].ToArray(), vectors[2].ToArray());
         Assert.True(answer > unrelated + 0.2f, $"answer {answer}, unrelated {unrelated}");
+    }
+
+    [Fact]
+    public async Task The_product_asks_for_base64_vectors_of_the_stored_width_in_one_request_per_batch()
+    {
+        await using var services = Services();
+        var embedder = services.GetRequiredService<SceneEmbedder>();
+        service.Requests.Clear();
+
+        await embedder.EmbedAsync(["first passage", "second passage", "third passage"], Ct);
+
+        var sent = Assert.Single(service.Requests);
+        using var body = JsonDocument.Parse(sent);
+        Assert.Equal(["first passage", "second passage", "third passage"],
+            body.RootElement.GetProperty("input").EnumerateArray().Select(item => item.GetString()));
+        Assert.Equal("base64", body.RootElement.GetProperty("encoding_format").GetString());
+        Assert.Equal(Scene.EmbeddingDimensions, body.RootElement.GetProperty("dimensions").GetInt32());
+        Assert.Equal("all-minilm-l6-v2", body.RootElement.GetProperty("model").GetString());
     }
 
     [Fact]
