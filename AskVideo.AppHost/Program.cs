@@ -51,6 +51,6 @@ var web = builder.AddProject<Projects.AskVideo_Web>("web", launchProfileName: nu
     .WithWebSettings(settings);
 api.WithFrontEnd(web, settings);
 
-builder.PrintUrlsWhenReady(web, api, worker, servers);
+builder.PrintUrlsWhenReady(web, api, worker, servers, embeddings);
 
 builder.Build().Run();
