@@ -36,15 +36,22 @@ public static partial class AnswerShape
     /// Whether <paramref name="text"/> has the shape: a number for a quantity; for a person, two
     /// capitalised words in a row (a given name and a family name) that the question does not say.
     /// </summary>
-    public static bool Fits(AnswerKind kind, string text, string question) => kind switch
+    public static bool Fits(AnswerKind kind, string text, string question) => Fits(kind, text, WordsOf(question));
+
+    /// <summary><see cref="Fits(AnswerKind, string, string)"/> with the question's words read once (<see cref="WordsOf"/>), for many texts.</summary>
+    public static bool Fits(AnswerKind kind, string text, IReadOnlySet<string> questionWords) => kind switch
     {
         AnswerKind.Quantity => Number().IsMatch(text),
-        AnswerKind.Person => Names().Matches(text).Any(m => !Says(question, m.Groups[1].Value) && !Says(question, m.Groups[2].Value)),
+        AnswerKind.Person => Names().Matches(text).Any(m => !questionWords.Contains(m.Groups[1].Value) && !questionWords.Contains(m.Groups[2].Value)),
         _ => false,
     };
 
-    private static bool Says(string question, string word) =>
-        Regex.IsMatch(question, $@"\b{Regex.Escape(word)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>The words of a question, compared without case.</summary>
+    public static IReadOnlySet<string> WordsOf(string question) =>
+        Word().Matches(question).Select(m => m.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\w+", RegexOptions.CultureInvariant)]
+    private static partial Regex Word();
 
     [GeneratedRegex(@"\bhow\s+(many|much|long|old|often|big|large|far|fast)\b|\b(what|which)\s+(year|percentage|share)\b|いくつ|何人|何個|何件|何年|何回|何パーセント|どれ(くらい|ぐらい|だけ)|どの(くらい|ぐらい)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuantityQuestion();

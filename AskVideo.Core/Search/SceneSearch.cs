@@ -88,7 +88,8 @@ public sealed class SceneSearch(
         var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
         var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
         var shape = AnswerShape.Of(question);
-        Func<SegmentTerms, bool>? fits = shape == AnswerKind.Any ? null : s => AnswerShape.Fits(shape, s.Text, question);
+        var questionWords = shape == AnswerKind.Person ? AnswerShape.WordsOf(question) : new HashSet<string>();
+        Func<SegmentTerms, bool>? fits = shape == AnswerKind.Any ? null : s => AnswerShape.Fits(shape, s.Text, questionWords);
         var scored = new List<(SceneHit Hit, IReadOnlyList<Moment> Found, IReadOnlyList<Moment> All, double? Similarity)>(pool.Count);
         using (Telemetry.Source.StartActivity("retrieve.moments"))
         {

@@ -26,6 +26,33 @@ public sealed class LibraryPageTests(WebStack web) : IClassFixture<WebStack>
     }
 
     [Fact]
+    public async Task A_clip_dropped_on_the_drop_zone_is_uploaded_and_reaches_completed()
+    {
+        var page = await web.NewPageAsync();
+        await page.SignInNewAccountAsync(web);
+        var clip = await File.ReadAllBytesAsync(await web.ClipAsync(".wav", Ct), Ct);
+        await page.Locator(".dropzone[data-ready]").WaitForAsync();
+
+        // What the browser hands the page when a file from the desktop is dropped on it.
+        var transfer = await page.EvaluateHandleAsync("""
+            ([name, type, base64]) => {
+                const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], name, { type }));
+                return transfer;
+            }
+            """, new object[] { "dropped.wav", "audio/wav", Convert.ToBase64String(clip) });
+        var zone = page.Locator(".dropzone");
+        await zone.DispatchEventAsync("dragover", new { dataTransfer = transfer });
+        await Expect(zone).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bover\b"));
+        await zone.DispatchEventAsync("drop", new { dataTransfer = transfer });
+
+        await Expect(zone).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bover\b"));
+        await Expect(page.Locator(".upload", new() { HasText = "dropped.wav" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".video", new() { HasText = "dropped" }).Locator(".status")).ToHaveTextAsync("completed");
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_media_shows_the_servers_415_message()
     {
         var page = await web.NewPageAsync();
