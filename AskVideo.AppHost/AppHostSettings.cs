@@ -37,6 +37,12 @@ internal sealed class AppHostSettings
 
     public ServerSource Servers { get; set; } = ServerSource.Auto;
 
+    /// <summary>
+    /// Whether a local run without <c>ConnectionStrings:embeddings</c> starts the local embeddings
+    /// service (default true). False leaves search full-text only.
+    /// </summary>
+    public bool LocalEmbeddings { get; set; } = true;
+
     /// <summary>The ASP.NET Core environment of Api and Worker on a local run (default Development).</summary>
     public string ServiceEnvironment { get; set; } = "Development";
 

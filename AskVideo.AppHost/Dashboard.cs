@@ -41,7 +41,7 @@ internal static class Dashboard
     /// </summary>
     public static void PrintUrlsWhenReady(
         this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> web, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker,
-        DataServers servers)
+        DataServers servers, IResourceBuilder<ProjectResource>? localEmbeddings)
     {
         if (!builder.ExecutionContext.IsRunMode)
         {
@@ -59,7 +59,7 @@ internal static class Dashboard
                 var database = servers.Database.Resource is LocalPostgresDatabaseResource local
                     ? await ((IResourceWithConnectionString)local).GetConnectionStringAsync(cancellationToken)
                     : null;
-                Print(builder.Configuration, Url(web), Url(api), Url(worker), database);
+                Print(builder.Configuration, Url(web), Url(api), Url(worker), database, localEmbeddings is null ? null : Url(localEmbeddings));
             }
         }
     }
@@ -67,7 +67,7 @@ internal static class Dashboard
     private static string Url(IResourceBuilder<ProjectResource> service) =>
         $"http://127.0.0.1:{service.GetEndpoint("http").Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static void Print(IConfiguration configuration, string web, string api, string worker, string? database)
+    private static void Print(IConfiguration configuration, string web, string api, string worker, string? database, string? embeddings)
     {
         var dashboard = (configuration["ASPNETCORE_URLS"] ?? "").Split(';')[0].TrimEnd('/');
         var login = configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{dashboard}/login?t={token}" : dashboard;
@@ -78,7 +78,7 @@ internal static class Dashboard
               API:            {api}
               API reference:  {api}/scalar/v1
               OpenAPI:        {api}/openapi/v1.json
-              Worker health:  {worker}/health
+              Worker health:  {worker}/health{(embeddings is null ? "" : $"{Environment.NewLine}  Embeddings:     {embeddings}/v1 (local, {ServiceSetup.LocalEmbeddingModel})")}
               Dashboard:      {login}{(database is null ? "" : $"{Environment.NewLine}  PostgreSQL:     {database}")}
             Press Ctrl+C to stop.
 

@@ -1,7 +1,8 @@
 using AskVideo.AppHost;
 
 // AskVideo as one distributed application: PostgreSQL (pgvector) and Redis, the migrations, Api and
-// Worker, the web app, and the Aspire dashboard. Settings: AppHostSettings (e.g. --AppHost:DataDirectory=/tmp/askvideo).
+// Worker, the web app, the local embeddings service when no provider is configured, and the Aspire
+// dashboard. Settings: AppHostSettings (e.g. --AppHost:DataDirectory=/tmp/askvideo).
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
 {
     Args = args,
@@ -13,6 +14,7 @@ builder.UseLoopbackDashboard();
 
 var servers = builder.AddDataServers(settings);
 var signingKeys = builder.AddSigningKeys(settings);
+var embeddings = builder.AddLocalEmbeddings(settings);
 
 var migrations = builder.AddProject<Projects.AskVideo_MigrationService>("migrations")
     .RunBuiltProgram(settings)
@@ -27,7 +29,8 @@ var api = builder.AddProject<Projects.AskVideo_Api>("api", launchProfileName: nu
     .WithEnvironment("Jwt__SigningKey", signingKeys.Jwt)
     .WithEnvironment("MediaUrls__SigningKey", signingKeys.MediaUrls)
     .WithSharedSettings(settings)
-    .WithAiConnections(builder, "chat", "embeddings");
+    .WithAiConnections(builder, "chat")
+    .WithEmbeddings(builder, embeddings);
 
 var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfileName: null)
     .RunBuiltProgram(settings)
@@ -36,7 +39,8 @@ var worker = builder.AddProject<Projects.AskVideo_Worker>("worker", launchProfil
     .WithRedis(servers)
     .WaitForCompletion(migrations)
     .WithSharedSettings(settings)
-    .WithAiConnections(builder, "transcription", "embeddings");
+    .WithAiConnections(builder, "transcription")
+    .WithEmbeddings(builder, embeddings);
 
 // The browser's one origin: pages, and /api proxied to the Api. Mailed links and share links open it.
 var web = builder.AddProject<Projects.AskVideo_Web>("web", launchProfileName: null)
@@ -47,6 +51,6 @@ var web = builder.AddProject<Projects.AskVideo_Web>("web", launchProfileName: nu
     .WithWebSettings(settings);
 api.WithFrontEnd(web, settings);
 
-builder.PrintUrlsWhenReady(web, api, worker, servers);
+builder.PrintUrlsWhenReady(web, api, worker, servers, embeddings);
 
 builder.Build().Run();

@@ -11,6 +11,10 @@ internal static class ServiceSetup
 {
     private const string JwtKey = "jwt-signing-key";
     private const string MediaKey = "media-signing-key";
+    private const string EmbeddingsConnection = "embeddings";
+
+    /// <summary>The name the local embeddings service answers to (AskVideo.Embeddings).</summary>
+    public const string LocalEmbeddingModel = "all-minilm-l6-v2";
 
     /// <summary>
     /// Secret parameters. A local run takes <c>Jwt:SigningKey</c> / <c>MediaUrls:SigningKey</c> when
@@ -131,6 +135,43 @@ internal static class ServiceSetup
             service.WithReference(connection);
         }
         return service;
+    }
+
+    /// <summary>
+    /// On a local run with no <c>ConnectionStrings:embeddings</c> for the AppHost, the local embeddings service
+    /// (an English sentence model inside the build), so that search works by meaning with no key at all.
+    /// Null when a provider is configured, when <c>AppHost:LocalEmbeddings</c> is false, and in a deployment.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource>? AddLocalEmbeddings(this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        if (!settings.IsRunMode || !settings.LocalEmbeddings || builder.Configuration.GetConnectionString(EmbeddingsConnection) is { Length: > 0 })
+        {
+            return null;
+        }
+        return builder.AddProject<Projects.AskVideo_Embeddings>("embeddings-local", launchProfileName: null)
+            .RunBuiltProgram(settings)
+            .WithServiceEndpoint(settings, port: null, external: false)
+            .WithWebSettings(settings);
+    }
+
+    /// <summary>
+    /// The embeddings service of Api and Worker: the configured provider, or the local service, which
+    /// they wait for (its <c>/health</c> is ready once the model is loaded).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEmbeddings(
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource>? local)
+    {
+        if (local is null)
+        {
+            return service.WithAiConnections(builder, EmbeddingsConnection);
+        }
+        var endpoint = local.GetEndpoint("http");
+        return service
+            .WithEnvironment($"ConnectionStrings__{EmbeddingsConnection}",
+                ReferenceExpression.Create($"Endpoint={endpoint}/v1;Key=local;Model={LocalEmbeddingModel}"))
+            // The model is English-only: its vectors do not rank Chinese or Japanese questions.
+            .WithEnvironment("Embeddings__Multilingual", "false")
+            .WaitFor(local);
     }
 
     private static void SetParameterDefault(IDistributedApplicationBuilder builder, string parameter, string? configured, string keyFile)

@@ -1,13 +1,13 @@
 using AskVideo.Benchmarks;
 using AskVideo.Benchmarks.Quality;
 
-// Usage: dotnet AskVideo.Benchmarks.dll [upload] [web-upload] [queue] [pipeline] [media] [retrieval] [first-token]
+// Usage: dotnet AskVideo.Benchmarks.dll [upload] [web-upload] [queue] [pipeline] [media] [retrieval] [first-token] [local-embeddings]
 //        [faults [--duration SECONDS] [--only R1,R2,R3,R6]] [long-recording [--latency SECONDS] [--parallel N,M]]
 //        [detail [--seconds N]]
-//        [quality [--embeddings] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
+//        [quality [--embeddings [local]] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
-var scenarios = args.Length > 0 ? args : ["upload", "web-upload", "queue", "pipeline", "media", "retrieval", "first-token"];
+var scenarios = args.Length > 0 ? args : ["upload", "web-upload", "queue", "pipeline", "media", "retrieval", "first-token", "local-embeddings"];
 var media = new BenchMedia(Path.Combine(root, ".test-data", "bench-media"));
 
 for (var i = 0; i < scenarios.Length; i++)
@@ -17,7 +17,8 @@ for (var i = 0; i < scenarios.Length; i++)
     var options = new List<string>();
     while (i + 1 < scenarios.Length && (scenarios[i + 1].StartsWith("--", StringComparison.Ordinal)
         || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence" or "--duration" or "--only"
-            or "--latency" or "--parallel" or "--seconds")))
+            or "--latency" or "--parallel" or "--seconds")
+        || (options.Count > 0 && options[^1] == "--embeddings" && scenarios[i + 1] == "local")))
     {
         options.Add(scenarios[++i]);
     }
@@ -54,11 +55,14 @@ for (var i = 0; i < scenarios.Length; i++)
         case "detail":
             await DetailBenchmark.RunAsync(root, options);
             break;
+        case "local-embeddings":
+            await LocalEmbeddingsBenchmark.RunAsync(root);
+            break;
         case "quality":
             await QualityBenchmark.RunAsync(root, options);
             break;
         default:
-            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, web-upload, queue, pipeline, media, retrieval, first-token, faults, long-recording, detail or quality");
+            Console.Error.WriteLine($"unknown scenario {scenario}: use upload, web-upload, queue, pipeline, media, retrieval, first-token, local-embeddings, faults, long-recording, detail or quality");
             return 2;
     }
 }

@@ -50,6 +50,8 @@ internal sealed partial class SystemUnderTest : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["RateLimits__Auth__LoginPermits"] = "1000";
         start.Environment["RateLimits__Auth__EmailPermits"] = "1000";
+        // A benchmark measures the embeddings it names (ConnectionStrings__embeddings), not the AppHost's local default.
+        start.Environment["AppHost__LocalEmbeddings"] = "false";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -11,24 +11,39 @@ namespace AskVideo.Benchmarks.Quality;
 /// corpus of bench/quality (short lectures and long course recordings, English and Japanese) is
 /// indexed by the running Worker's own index jobs, then every question is asked through the real
 /// <c>POST /api/chat/</c> as the owner, and the returned citations and answers are scored.
-/// Options: <c>--embeddings</c> (the loopback hashing embeddings model), <c>--scene-tokens N</c>
+/// Options: <c>--embeddings</c> (the loopback hashing embeddings model), <c>--embeddings local</c> (the
+/// local embeddings service, all-MiniLM-L6-v2, as a local run without a provider uses it), <c>--scene-tokens N</c>
 /// (the Worker's <c>Indexing:SceneMaxTokens</c> instead of its default), <c>--dump FILE</c>
 /// (per-question results as JSON), <c>--evidence FILE</c> (what retrieval weighed per ask, see
 /// <see cref="EvidenceDump"/>).
 /// </summary>
 internal static class QualityBenchmark
 {
-    private sealed record Options(bool Embeddings, int? SceneTokens, string? Dump, string? Evidence = null);
+    private enum EmbeddingsModel
+    {
+        None,
+        Hashing,
+        Local,
+    }
+
+    private sealed record Options(EmbeddingsModel Embeddings, int? SceneTokens, string? Dump, string? Evidence = null);
 
     public static async Task RunAsync(string root, IReadOnlyList<string> arguments)
     {
         var options = Parse(arguments);
         var corpus = QualityCorpus.Load(Path.Combine(root, "bench", "quality"));
-        await using var model = options.Embeddings ? await FakeModelServer.StartAsync() : null;
+        await using var model = options.Embeddings == EmbeddingsModel.Hashing ? await FakeModelServer.StartAsync() : null;
+        await using var local = options.Embeddings == EmbeddingsModel.Local ? await LocalEmbeddingsServer.StartAsync() : null;
+        var embeddings = model?.EmbeddingsConnectionString ?? local?.ConnectionString;
         var environment = new Dictionary<string, string> { ["RateLimits__Chat__AskPermitsPerUser"] = "1000000" };
-        if (model is not null)
+        if (embeddings is not null)
         {
-            environment["ConnectionStrings__embeddings"] = model.EmbeddingsConnectionString;
+            environment["ConnectionStrings__embeddings"] = embeddings;
+        }
+        if (local is not null)
+        {
+            // As the AppHost gives it: the model is English-only.
+            environment["Embeddings__Multilingual"] = "false";
         }
         if (options.SceneTokens is { } sceneTokens)
         {
@@ -41,7 +56,7 @@ internal static class QualityBenchmark
         IReadOnlyDictionary<string, int> videoIds;
         IReadOnlyDictionary<string, int> groupIds;
         int scenes;
-        await using (var services = RetrievalServices.Build(system.PostgresConnectionString, model?.EmbeddingsConnectionString ?? ""))
+        await using (var services = RetrievalServices.Build(system.PostgresConnectionString, embeddings ?? ""))
         {
             (videoIds, groupIds, scenes) = await QualityLoader.LoadAsync(services, system.Http, corpus, CancellationToken.None);
         }
@@ -50,7 +65,7 @@ internal static class QualityBenchmark
         Console.WriteLine($"quality: {shortCount} lectures ({Minutes(corpus.Videos.Where(v => v.Part == CorpusPart.Short))}) and " +
             $"{longVideos.Count} long recordings ({string.Join(", ", longVideos.Select(v => $"{v.Duration / 60:0} min"))}) " +
             $"in {corpus.Groups.Count} groups; {scenes} scenes of at most {options.SceneTokens ?? new AskVideo.Worker.Indexing.IndexingOptions().SceneMaxTokens} tokens " +
-            $"({(options.Embeddings ? "hashing embeddings" : "no embeddings")}) built by the Worker's index jobs in {load.Elapsed.TotalSeconds:0.0} s");
+            $"({options.Embeddings switch { EmbeddingsModel.Hashing => "hashing embeddings", EmbeddingsModel.Local => $"local embeddings, {AskVideo.Embeddings.Model.TextEncoder.ModelName}", _ => "no embeddings" }}) built by the Worker's index jobs in {load.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"quality: {corpus.CoveredQuestions} covered and {corpus.UncoveredQuestions} uncovered questions, " +
             $"{corpus.Asks.Count} asks (covered ones in their lecture's group and in the long recordings' group)");
 
@@ -68,7 +83,7 @@ internal static class QualityBenchmark
             "IDF-weighted coverage of the question's terms", LexicalBaseline.Run(corpus));
         if (options.Evidence is { } evidence)
         {
-            await using var services = RetrievalServices.Build(system.PostgresConnectionString, model?.EmbeddingsConnectionString ?? "");
+            await using var services = RetrievalServices.Build(system.PostgresConnectionString, embeddings ?? "");
             await EvidenceDump.WriteAsync(evidence, services, system.PostgresConnectionString, corpus.Asks, groupIds, videoIds);
         }
         if (options.Dump is { } dump)
@@ -105,20 +120,22 @@ internal static class QualityBenchmark
 
     private static Options Parse(IReadOnlyList<string> arguments)
     {
-        var options = new Options(false, null, null);
+        var options = new Options(EmbeddingsModel.None, null, null);
         for (var i = 0; i < arguments.Count; i++)
         {
             options = arguments[i] switch
             {
-                "--embeddings" => options with { Embeddings = true },
+                "--embeddings" when i + 1 < arguments.Count && arguments[i + 1] == "local" => options with { Embeddings = EmbeddingsModel.Local },
+                "--embeddings" => options with { Embeddings = EmbeddingsModel.Hashing },
                 "--scene-tokens" when i + 1 < arguments.Count && int.TryParse(arguments[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0
                     => options with { SceneTokens = n },
                 "--dump" when i + 1 < arguments.Count => options with { Dump = arguments[i + 1] },
                 "--evidence" when i + 1 < arguments.Count => options with { Evidence = arguments[i + 1] },
                 _ => throw new ArgumentException(
-                    $"quality: unknown option {arguments[i]}; use --embeddings, --scene-tokens N (N > 0), --dump FILE, --evidence FILE"),
+                    $"quality: unknown option {arguments[i]}; use --embeddings [local], --scene-tokens N (N > 0), --dump FILE, --evidence FILE"),
             };
-            if (arguments[i] is "--scene-tokens" or "--dump" or "--evidence")
+            if (arguments[i] is "--scene-tokens" or "--dump" or "--evidence"
+                || (arguments[i] == "--embeddings" && i + 1 < arguments.Count && arguments[i + 1] == "local"))
             {
                 i++;
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -25,6 +26,7 @@ public sealed partial class AppHostProcessTests
         await AssertHealthyAsync(appHost.WorkerHealthUrl);
         await AssertSignupMailsAVerificationLinkAsync(appHost.ApiUrl, Path.Combine(appHost.DataDirectory, "mail"));
         await AssertDashboardAnswersAsync(appHost.DashboardUrl);
+        await AssertLocalEmbeddingsAnswerAsync(appHost.EmbeddingsUrl);
 
         var started = appHost.ProcessTree();
         var programs = started.Values.Select(process => process.Program).ToList();
@@ -32,6 +34,8 @@ public sealed partial class AppHostProcessTests
         Assert.Contains("redis-server", programs);
         Assert.Contains("AskVideo.Api", programs);
         Assert.Contains("AskVideo.Worker", programs);
+        // No embeddings provider is configured, so the local one runs.
+        Assert.Contains("AskVideo.Embeddings", programs);
         Assert.Contains("Aspire.Dashboard", programs);
         Assert.Contains("dcp", programs);
 
@@ -48,6 +52,17 @@ public sealed partial class AppHostProcessTests
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         using var response = await http.GetAsync(loginUrl, Ct);
         Assert.True((int)response.StatusCode is >= 200 and < 400, $"{loginUrl}: {(int)response.StatusCode}");
+    }
+
+    /// <summary>No embeddings provider is configured: the AppHost printed the local service's address, and it answers.</summary>
+    private static async Task AssertLocalEmbeddingsAnswerAsync(string embeddingsUrl)
+    {
+        Assert.StartsWith("http://127.0.0.1:", embeddingsUrl);
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync($"{embeddingsUrl}/embeddings", new { input = "hello" }, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{embeddingsUrl}: {(int)response.StatusCode} {body}");
+        Assert.Equal(384, JsonNode.Parse(body)!["data"]![0]!["embedding"]!.AsArray().Count);
     }
 
     /// <summary>The Api started by the AppHost has its database migrated and its mail pickup folder set.</summary>
@@ -100,6 +115,8 @@ public sealed partial class AppHostProcessTests
         public string WorkerHealthUrl { get; private set; } = "";
 
         public string DashboardUrl { get; private set; } = "";
+
+        public string EmbeddingsUrl { get; private set; } = "";
 
         public static AppHostProcess Start()
         {
@@ -207,6 +224,9 @@ public sealed partial class AppHostProcessTests
                     case "Dashboard":
                         DashboardUrl = url.Groups["url"].Value;
                         break;
+                    case "Embeddings":
+                        EmbeddingsUrl = url.Groups["url"].Value;
+                        break;
                 }
             }
             else if (line == "Press Ctrl+C to stop.")
@@ -215,7 +235,7 @@ public sealed partial class AppHostProcessTests
             }
         }
 
-        [GeneratedRegex(@"^\s+(?<what>API|Worker health|Dashboard):\s+(?<url>http\S+)$")]
+        [GeneratedRegex(@"^\s+(?<what>API|Worker health|Dashboard|Embeddings):\s+(?<url>http\S+)( \(.*\))?$")]
         private static partial Regex UrlLine();
 
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -2,12 +2,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using AskVideo.LocalServers;
 using AskVideo.Tests.Chat;
 using AskVideo.Tests.Groups;
 using AskVideo.Tests.Infrastructure;
 using AskVideo.Tests.Videos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AskVideo.Tests.AppHost;
 
@@ -15,7 +18,7 @@ namespace AskVideo.Tests.AppHost;
 /// The whole application as the AppHost declares it, run through Aspire's testing host on the local
 /// path (the machine's PostgreSQL and Redis, no container runtime): a person signs up, uploads a spoken
 /// clip, and gets an answer that cites it. No model is configured, so the Worker transcribes with
-/// pocketsphinx and the answer is extractive.
+/// pocketsphinx, scenes and question are embedded by the local embeddings service, and the answer is extractive.
 /// </summary>
 public sealed class AspireEndToEndTests(TestServices services)
 {
@@ -44,6 +47,7 @@ public sealed class AspireEndToEndTests(TestServices services)
             await app.StartAsync(ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("api", ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", ct);
+            await AssertLocalEmbeddingsAreWiredAsync(app, ct);
             using var http = app.CreateHttpClient("api");
             http.Timeout = TimeSpan.FromMinutes(2);
 
@@ -70,6 +74,23 @@ public sealed class AspireEndToEndTests(TestServices services)
         {
             await app.StopAsync(CancellationToken.None);
             TryDelete(dataDirectory);
+        }
+    }
+
+    /// <summary>No provider is configured: Api and Worker embed with the local service, which is healthy.</summary>
+    private static async Task AssertLocalEmbeddingsAreWiredAsync(DistributedApplication app, CancellationToken ct)
+    {
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("embeddings-local", ct);
+        var local = app.GetEndpoint("embeddings-local", "http");
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var name in new[] { "api", "worker" })
+        {
+            var service = model.Resources.OfType<IResourceWithEnvironment>().Single(resource => resource.Name == name);
+            var configuration = await ExecutionConfigurationBuilder.Create(service).WithEnvironmentVariablesConfig()
+                .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, ct);
+            var environment = configuration.EnvironmentVariables.ToDictionary(variable => variable.Key, variable => variable.Value);
+            Assert.Equal($"Endpoint={local.ToString().TrimEnd('/')}/v1;Key=local;Model=all-minilm-l6-v2", environment["ConnectionStrings__embeddings"]);
+            Assert.Equal("false", environment["Embeddings__Multilingual"]);
         }
     }
 

@@ -49,6 +49,9 @@ public sealed class ManifestTests
         Assert.Null(worker["env"]!["Jwt__SigningKey"]);
         Assert.True(api["bindings"]!["http"]!["external"]?.GetValue<bool>());
         Assert.Null(worker["bindings"]!["http"]!["external"]);
+        // The local embeddings service is for local runs: a deployment configures a provider or searches by words.
+        Assert.Null(resources["embeddings-local"]);
+        Assert.Null(api["env"]!["ConnectionStrings__embeddings"]);
     }
 
     [Fact]
