@@ -52,6 +52,7 @@ public sealed class GroupPagesTests(WebStack web) : IClassFixture<WebStack>
         // Added in the library's order: newest first.
         await Expect(titles).ToHaveTextAsync(["river", "fox"]);
 
+        await page.Locator(".order[data-ready]").WaitForAsync();
         await page.Locator(".member", new() { HasText = "fox" }).DragToAsync(page.Locator(".member", new() { HasText = "river" }));
         await Expect(titles).ToHaveTextAsync(["fox", "river"]);
         Assert.Equal(["fox", "river"], await SavedOrderAsync(account, groupId));
@@ -60,6 +61,32 @@ public sealed class GroupPagesTests(WebStack web) : IClassFixture<WebStack>
         await page.Keyboard.PressAsync("Enter");
         await Expect(titles).ToHaveTextAsync(["river", "fox"]);
         Assert.Equal(["river", "fox"], await SavedOrderAsync(account, groupId));
+    }
+
+    [Fact]
+    public async Task A_group_emptied_and_filled_again_is_still_reordered_by_drag_and_drop()
+    {
+        var page = await web.NewPageAsync();
+        var account = await page.SignInNewAccountAsync(web);
+        await web.CompletedVideoAsync(account, ".wav", "fox.wav", Ct);
+        await web.CompletedVideoAsync(account, ".mp3", "river.mp3", Ct);
+        var groupId = await GroupPage.CreateAsync(page, "Refilled");
+        await GroupPage.AddAllAsync(page);
+        var titles = page.Locator(".member .title");
+        await Expect(titles).ToHaveTextAsync(["river", "fox"]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove river" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove fox" }).ClickAsync();
+        await Expect(titles).ToHaveCountAsync(0);
+        await GroupPage.AddAllAsync(page);
+        await Expect(titles).ToHaveCountAsync(2);
+
+        await page.Locator(".order[data-ready]").WaitForAsync();
+        var before = await titles.AllTextContentsAsync();
+        await page.Locator(".member").Nth(1).DragToAsync(page.Locator(".member").Nth(0));
+        string[] after = [before[1], before[0]];
+        await Expect(titles).ToHaveTextAsync(after);
+        Assert.Equal(after, await SavedOrderAsync(account, groupId));
     }
 
     private async Task<string[]> SavedOrderAsync(TestAccount account, int groupId)

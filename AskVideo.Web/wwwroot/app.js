@@ -71,8 +71,8 @@ window.askvideo = {
         else video.addEventListener('loadedmetadata', go, { once: true });
     },
 
-    // Drag and drop inside an ordered list of [data-id] items: tells the page the new order, which
-    // it saves and renders (the list is never rearranged here).
+    // Drag and drop among the [data-id] items inside container (which outlives the list it holds):
+    // tells the page the new order, which it saves and renders (the list is never rearranged here).
     attachReorder(list, page) {
         let dragged = null;
         list.addEventListener('dragstart', e => {
@@ -94,6 +94,7 @@ window.askvideo = {
             page.invokeMethodAsync('Reorder', ids);
         });
         list.addEventListener('dragend', () => { dragged = null; });
+        list.dataset.ready = 'true';
     },
 
     async copy(text) {
