@@ -38,9 +38,15 @@ public sealed class TranscriptionPipeline(
             media = await ProbeAsync(source, cancellationToken);
         }
 
-        // Beside the original, under the media root: e.g. videos/{guid}/work/job-7/.
-        var work = Path.Combine(Path.GetDirectoryName(source)!, "work", $"job-{job.Id}");
-        DeleteFolder(work);
+        // Beside the original, under the media root, one per attempt: e.g. videos/{guid}/work/job-7-2/.
+        // A run given up at the hard time limit may wake later and delete its own folder; this
+        // attempt's is another. What earlier attempts left (a worker that died) goes now.
+        var jobs = Path.Combine(Path.GetDirectoryName(source)!, "work");
+        var work = Path.Combine(jobs, $"job-{job.Id}-{job.Attempts}");
+        foreach (var earlier in Directory.Exists(jobs) ? Directory.EnumerateDirectories(jobs, $"job-{job.Id}-*") : [])
+        {
+            DeleteFolder(earlier);
+        }
         Directory.CreateDirectory(work);
         try
         {
