@@ -53,6 +53,24 @@ public sealed class LibraryPageTests(WebStack web) : IClassFixture<WebStack>
     }
 
     [Fact]
+    public async Task Following_a_link_loads_the_next_page_afresh_with_its_own_live_connection()
+    {
+        var page = await web.NewPageAsync();
+        var account = await page.SignInNewAccountAsync(web);
+        await web.CompletedVideoAsync(account, ".wav", "lake.wav", Ct);
+        await page.GotoAsync("/");
+        await page.EvaluateAsync("() => { window.previousPage = true; }");
+
+        // At once, before the library's own live connection may have finished starting.
+        await page.GetByRole(AriaRole.Link, new() { Name = "lake" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/videos/"));
+        await page.WaitForInteractiveAsync();
+
+        Assert.False(await page.EvaluateAsync<bool>("() => window.previousPage === true"), "The video page is a new document.");
+        await Expect(page.Locator("video.player[data-ready]")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_media_shows_the_servers_415_message()
     {
         var page = await web.NewPageAsync();
