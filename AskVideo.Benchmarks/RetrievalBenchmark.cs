@@ -138,7 +138,7 @@ internal static class RetrievalBenchmark
                 await search.FullTextAsync(groupId, questions[i], TopK * 4, CancellationToken.None);
                 fullTextOnly.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 start = Stopwatch.GetTimestamp();
-                await QueryTerms.ReadAsync(scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>(), groupId, questions[i], CancellationToken.None);
+                await QueryTerms.ReadAsync(scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>(), scope.ServiceProvider.GetRequiredService<Thesaurus>(), groupId, questions[i], CancellationToken.None);
                 termsOnly.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }

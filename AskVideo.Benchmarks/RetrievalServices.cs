@@ -25,7 +25,7 @@ internal static class RetrievalServices
             services.ConfigureDbContext<AppDbContext>(options => options.AddInterceptors(plans));
         }
         services.AddEmbeddings(builder.Configuration);
-        services.AddScoped<SceneSearch>();
+        services.AddSceneSearch();
         return services.BuildServiceProvider();
     }
 

@@ -74,7 +74,7 @@ postgres_major() {
 
 # --- system packages -------------------------------------------------------------------------
 command -v dpkg-query >/dev/null || fail "this script needs Debian or a derivative (dpkg, apt)"
-packages=(redis-server ffmpeg espeak-ng flite pocketsphinx pocketsphinx-en-us)
+packages=(redis-server ffmpeg espeak-ng flite pocketsphinx pocketsphinx-en-us wordnet-base)
 [[ -n $(postgres_major) ]] || packages+=(postgresql)
 [[ $with_browser == false ]] || packages+=(chromium)
 apt_install "${packages[@]}"
@@ -82,7 +82,7 @@ apt_install "${packages[@]}"
 pg_major="$(postgres_major)"
 [[ -n $pg_major ]] || fail "no PostgreSQL server found under /usr/lib/postgresql after installing postgresql"
 pg_config="/usr/lib/postgresql/$pg_major/bin/pg_config"
-say "PostgreSQL $pg_major, redis-server, ffmpeg, espeak-ng, pocketsphinx: installed"
+say "PostgreSQL $pg_major, redis-server, ffmpeg, espeak-ng, pocketsphinx, wordnet-base: installed"
 
 # --- pgvector --------------------------------------------------------------------------------
 # Bookworm has no pgvector package, so it is built from Debian's source package (trixie), with

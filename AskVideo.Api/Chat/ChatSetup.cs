@@ -21,7 +21,7 @@ public static class ChatSetup
             .Validate(o => o.MaxSeconds > 0 && o.MinSeconds >= 0 && o.MinSeconds <= o.MaxSeconds && o.LengthPenalty >= 0 && o.PerScene >= 1,
                 "Moments: MaxSeconds must be positive, MinSeconds between 0 and MaxSeconds, LengthPenalty not negative, PerScene at least 1.")
             .ValidateOnStart();
-        services.AddScoped<SceneSearch>();
+        services.AddSceneSearch();
         services.AddScoped<ChatAnswers>();
         if (AiConnection.FromConfiguration(configuration, ChatOptions.ConnectionName, ChatOptions.DefaultModel) is { } connection)
         {

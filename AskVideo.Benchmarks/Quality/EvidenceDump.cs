@@ -21,7 +21,7 @@ internal static class EvidenceDump
         foreach (var ask in asks)
         {
             var group = groupIds[ask.Group.Name];
-            var terms = await QueryTerms.ReadAsync(dataSource, group, ask.Question, CancellationToken.None);
+            var terms = await QueryTerms.ReadAsync(dataSource, services.GetRequiredService<Thesaurus>(), group, ask.Question, CancellationToken.None);
             var passages = await RetrievalServices.SearchAsync(services, group, ask.Question, 8);
             rows.Add(new
             {
@@ -30,7 +30,7 @@ internal static class EvidenceDump
                 covered = ask.Covered,
                 video = ask.VideoKey is { } key ? videoIds[key] : (int?)null,
                 scenes = terms.Scenes,
-                terms = terms.Terms.Select(t => new { t.Language, t.Lexeme, t.Scenes }),
+                terms = terms.Terms.Select(t => new { t.Language, t.Lexeme, t.Scenes, t.Stands }),
                 passages = passages.Select(p => new { p.VideoId, p.Rank, p.Moment.Start, p.Moment.End, p.Moment.Evidence, p.Similarity }),
             });
         }

@@ -55,7 +55,7 @@ public static class MomentFinder
 {
     /// <summary>The best window of <paramref name="segments"/> (in time order) for a question whose lexemes weigh <paramref name="weights"/>.</summary>
     public static Moment Best(
-        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, Func<SegmentTerms, bool>? fits = null)
+        IReadOnlyList<SegmentTerms> segments, TermWeights weights, MomentOptions options, Func<SegmentTerms, bool>? fits = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(segments.Count);
         return BestIn(segments, 0, segments.Count, weights, options, fits).Moment;
@@ -68,7 +68,7 @@ public static class MomentFinder
     /// segments have the shape of the answer (see <see cref="MomentOptions.ShapeWeight"/>).
     /// </summary>
     public static IReadOnlyList<Moment> Top(
-        IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options, int count,
+        IReadOnlyList<SegmentTerms> segments, TermWeights weights, MomentOptions options, int count,
         Func<SegmentTerms, bool>? fits = null)
     {
         var found = new List<Moment>();
@@ -90,12 +90,13 @@ public static class MomentFinder
 
     /// <summary>The best window among the segments from <paramref name="from"/> up to (not including) <paramref name="to"/>, and where it lies.</summary>
     private static (Moment Moment, int First, int Last) BestIn(
-        IReadOnlyList<SegmentTerms> segments, int from, int to, IReadOnlyDictionary<string, double> weights, MomentOptions options,
+        IReadOnlyList<SegmentTerms> segments, int from, int to, TermWeights weights, MomentOptions options,
         Func<SegmentTerms, bool>? fits)
     {
-        var total = weights.Values.Sum();
+        var total = weights.Total;
         var (bestFirst, bestLast, bestScore, bestKey, bestFits) = (from, from, 0.0, double.NegativeInfinity, false);
-        var found = new HashSet<string>(StringComparer.Ordinal);
+        // Per word of the question, the largest weight held so far (its own, or a related word's).
+        var found = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var first = from; first < to; first++)
         {
             found.Clear();
@@ -110,9 +111,10 @@ public static class MomentFinder
                 }
                 foreach (var term in segments[last].Terms)
                 {
-                    if (weights.TryGetValue(term, out var weight) && found.Add(term))
+                    if (weights.TryGet(term, out var stands, out var weight) && weight > found.GetValueOrDefault(stands))
                     {
-                        score += weight;
+                        score += weight - found.GetValueOrDefault(stands);
+                        found[stands] = weight;
                     }
                 }
                 fitting |= fits?.Invoke(segments[last]) == true;
@@ -130,9 +132,9 @@ public static class MomentFinder
     }
 
     /// <summary>The passage cut into consecutive moments of at most <see cref="MomentOptions.MaxSeconds"/>, for a model to cite.</summary>
-    public static IReadOnlyList<Moment> Partition(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights, MomentOptions options)
+    public static IReadOnlyList<Moment> Partition(IReadOnlyList<SegmentTerms> segments, TermWeights weights, MomentOptions options)
     {
-        var total = weights.Values.Sum();
+        var total = weights.Total;
         var moments = new List<Moment>();
         var first = 0;
         while (first < segments.Count)
@@ -142,8 +144,7 @@ public static class MomentFinder
             {
                 last++;
             }
-            var score = segments.Skip(first).Take(last - first + 1).SelectMany(s => s.Terms).Distinct(StringComparer.Ordinal)
-                .Sum(t => weights.GetValueOrDefault(t));
+            var score = weights.Held(segments.Skip(first).Take(last - first + 1).SelectMany(s => s.Terms));
             moments.Add(new Moment(segments[first].Start, segments[last].End, Join(segments, first, last), total > 0 ? score / total : 0));
             first = last + 1;
         }

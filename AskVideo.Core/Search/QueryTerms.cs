@@ -4,7 +4,60 @@ using Npgsql;
 namespace AskVideo.Core.Search;
 
 /// <summary>A word of the question as one language of the group indexes it, and how many of the group's scenes hold it.</summary>
-public sealed record QueryTerm(string Language, string Lexeme, int Scenes);
+/// <param name="Stands">For a word related to one of the question's (<see cref="Thesaurus"/>), the question's lexeme it stands for; null for the question's own words.</param>
+public sealed record QueryTerm(string Language, string Lexeme, int Scenes, string? Stands = null);
+
+/// <summary>
+/// The weight of each lexeme a moment may hold, per word of the question: a word related to one
+/// of the question's words stands for it, so a moment holding both counts the word once, at the
+/// larger of the two weights.
+/// </summary>
+public sealed class TermWeights
+{
+    private readonly Dictionary<string, (string Stands, double Weight)> terms;
+
+    public TermWeights(IReadOnlyDictionary<string, double> weights)
+        : this(weights.ToDictionary(w => w.Key, w => (w.Key, w.Value), StringComparer.Ordinal), weights.Values.Sum())
+    {
+    }
+
+    /// <param name="terms">Each lexeme with the question's lexeme it stands for (itself for the question's own) and its weight.</param>
+    /// <param name="total">The whole weight of the question.</param>
+    public TermWeights(Dictionary<string, (string Stands, double Weight)> terms, double total) => (this.terms, Total) = (terms, total);
+
+    public static TermWeights None { get; } = new(new Dictionary<string, double>());
+
+    public static implicit operator TermWeights(Dictionary<string, double> weights) => new(weights);
+
+    /// <summary>The whole weight of the question: its own words' weights.</summary>
+    public double Total { get; }
+
+    public double this[string lexeme] => terms[lexeme].Weight;
+
+    public bool ContainsKey(string lexeme) => terms.ContainsKey(lexeme);
+
+    /// <summary>The question's lexeme that <paramref name="lexeme"/> counts for, and its weight there.</summary>
+    public bool TryGet(string lexeme, out string stands, out double weight)
+    {
+        var found = terms.TryGetValue(lexeme, out var term);
+        (stands, weight) = term;
+        return found;
+    }
+
+    /// <summary>The weight <paramref name="lexemes"/> hold: per word of the question, the largest weight among them that stands for it.</summary>
+    public double Held(IEnumerable<string> lexemes)
+    {
+        var held = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var lexeme in lexemes)
+        {
+            if (TryGet(lexeme, out var stands, out var weight) && weight > held.GetValueOrDefault(stands))
+            {
+                held[stands] = weight;
+            }
+        }
+        return held.Values.Sum();
+    }
+}
 
 /// <summary>
 /// The question's words in each language of the group, each weighted by its inverse document
@@ -16,22 +69,38 @@ public sealed record QueryTerm(string Language, string Lexeme, int Scenes);
 /// digit ("？"), character pairs of Chinese or Japanese that no scene holds (most straddle two words of
 /// the question: "高さは" gives "さは"), and pairs of hiragana alone (particles and endings such as
 /// "ます" or "には"), unless the question has nothing else.
+/// Words related to an English question's words (<see cref="Thesaurus"/>) that some scene holds
+/// count for the word they stand for, at <paramref name="relatedShare"/> of its weight or of their
+/// own, whichever is less.
 /// </summary>
-public sealed class QueryTerms
+public sealed partial class QueryTerms
 {
     private readonly IReadOnlyList<QueryTerm> terms;
     private readonly int scenes;
 
-    public QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes)
+    public QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes, double relatedShare = 0.5)
     {
-        var meaningful = terms.Where(t => t.Lexeme.Any(char.IsLetterOrDigit) && (t.Scenes > 0 || !SearchText.HasCjk(t.Lexeme))).ToList();
+        var meaningful = terms.Where(t => t.Stands is null && t.Lexeme.Any(char.IsLetterOrDigit) && (t.Scenes > 0 || !SearchText.HasCjk(t.Lexeme))).ToList();
         var content = meaningful.Where(t => !IsHiragana(t.Lexeme)).ToList();
-        this.terms = content.Count > 0 ? content : meaningful;
+        var own = content.Count > 0 ? content : meaningful;
         this.scenes = scenes;
-        var absent = this.terms.Any(t => SearchText.HasCjk(t.Lexeme)) ? AbsentWeightCjk : AbsentWeight;
-        _weights = this.terms
-            .GroupBy(t => t.Language)
-            .ToDictionary(g => g.Key, g => g.ToDictionary(t => t.Lexeme, t => Idf(t.Scenes, scenes, absent), StringComparer.Ordinal));
+        var absent = own.Any(t => SearchText.HasCjk(t.Lexeme)) ? AbsentWeightCjk : AbsentWeight;
+        var weights = own.GroupBy(t => t.Language)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(
+                t => t.Lexeme, t => (Stands: t.Lexeme, Weight: Idf(t.Scenes, scenes, absent)), StringComparer.Ordinal));
+        var related = terms
+            .Where(t => t.Stands is not null && t.Scenes > 0 && weights.TryGetValue(t.Language, out var w) && w.ContainsKey(t.Stands) && !w.ContainsKey(t.Lexeme))
+            .Select(t => (Term: t, Weight: relatedShare * Math.Min(Idf(t.Scenes, scenes, absent), weights[t.Language][t.Stands!].Weight)))
+            .GroupBy(r => (r.Term.Language, r.Term.Lexeme))
+            .Select(g => g.MaxBy(r => r.Weight))
+            .ToList();
+        foreach (var (term, weight) in related)
+        {
+            weights[term.Language][term.Lexeme] = (term.Stands!, weight);
+        }
+        this.terms = [.. own, .. related.Select(r => r.Term)];
+        _weights = weights.ToDictionary(
+            w => w.Key, w => new TermWeights(w.Value, w.Value.Where(t => t.Key == t.Value.Stands).Sum(t => t.Value.Weight)));
     }
 
     /// <summary>Words held by at most this many scenes (or this share of them) are searched alone.</summary>
@@ -41,23 +110,25 @@ public sealed class QueryTerms
     /// <summary>With no rare word, scenes must hold two of this many of the weightiest words.</summary>
     public const int PairedWords = 10;
 
-    private readonly Dictionary<string, Dictionary<string, double>> _weights;
+    private readonly Dictionary<string, TermWeights> _weights;
 
+    /// <summary>The question's words, then the related words that stand for them.</summary>
     public IReadOnlyList<QueryTerm> Terms => terms;
 
     /// <summary>Scenes in the group.</summary>
     public int Scenes => scenes;
 
     /// <summary>The weight of each of the question's lexemes in <paramref name="language"/> (ISO code, "" for none).</summary>
-    public IReadOnlyDictionary<string, double> WeightsFor(string language) =>
-        _weights.TryGetValue(language, out var weights) ? weights : new Dictionary<string, double>();
+    public TermWeights WeightsFor(string language) =>
+        _weights.TryGetValue(language, out var weights) ? weights : TermWeights.None;
 
     public IEnumerable<(string Language, string Lexeme, double Weight)> Weighted() =>
         terms.Select(t => (t.Language, t.Lexeme, _weights[t.Language][t.Lexeme]));
 
     /// <summary>
     /// Per language, the tsquery (configuration 'simple', over already normalised lexemes) a
-    /// candidate scene must match: any rare word, or two of the common ones.
+    /// candidate scene must match: any rare word (of the question's or related to one), or two of
+    /// the question's common ones.
     /// </summary>
     public IReadOnlyList<(string Language, string Query)> Filters()
     {
@@ -66,7 +137,7 @@ public sealed class QueryTerms
         foreach (var language in terms.Where(t => t.Scenes > 0).GroupBy(t => t.Language))
         {
             var rare = language.Where(t => t.Scenes <= rareLimit).Select(t => Quote(t.Lexeme)).ToList();
-            var common = language.Where(t => t.Scenes > rareLimit).OrderBy(t => t.Scenes).Take(PairedWords).Select(t => Quote(t.Lexeme)).ToList();
+            var common = language.Where(t => t.Scenes > rareLimit && t.Stands is null).OrderBy(t => t.Scenes).Take(PairedWords).Select(t => Quote(t.Lexeme)).ToList();
             var parts = new List<string>(rare);
             for (var i = 0; i < common.Count; i++)
             {
@@ -115,10 +186,13 @@ public sealed class QueryTerms
     /// the group's scenes hold each (from <c>video_terms</c>), and how many scenes the group has.
     /// Each language's configuration normalises the words (stems them, drops its stop words); for
     /// languages without one ('simple'), English stop words are left out unless the question is
-    /// nothing else. Chinese and Japanese are searched by character pairs.
+    /// nothing else. Chinese and Japanese are searched by character pairs. For the group's English
+    /// videos, the words <paramref name="thesaurus"/> relates to the question's are read as well.
     /// </summary>
-    public static async Task<QueryTerms> ReadAsync(NpgsqlDataSource dataSource, int groupId, string question, CancellationToken cancellationToken)
+    public static async Task<QueryTerms> ReadAsync(
+        NpgsqlDataSource dataSource, Thesaurus? thesaurus, int groupId, string question, CancellationToken cancellationToken)
     {
+        var related = RelatedWords(thesaurus, question);
         await using var query = dataSource.CreateCommand("""
             WITH words AS (
                 SELECT array_agg(w) AS all_words,
@@ -133,22 +207,31 @@ public sealed class QueryTerms
             ), languages AS (
                 SELECT DISTINCT coalesce("Language", '') AS language, askvideo_search_config("Language") AS config FROM group_videos
             ), lexemes AS (
-                SELECT DISTINCT l.language, x AS lexeme
+                SELECT DISTINCT l.language, x AS lexeme, NULL::text AS stands
                 FROM languages AS l, words AS w,
                      LATERAL unnest(CASE WHEN l.config = 'simple'::regconfig
                          THEN coalesce(w.content_words, w.all_words) ELSE w.all_words END) AS word,
                      LATERAL unnest(tsvector_to_array(to_tsvector(l.config, word))) AS x
+                UNION ALL
+                SELECT DISTINCT l.language, x, s
+                FROM languages AS l, unnest($3::text[], $4::text[]) AS r(word, related),
+                     LATERAL unnest(tsvector_to_array(to_tsvector(l.config, r.word))) AS s,
+                     LATERAL unnest(tsvector_to_array(to_tsvector(l.config, r.related))) AS x
+                WHERE l.config = 'english'::regconfig
             )
             SELECT x.language, x.lexeme,
                    coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
-                             WHERE t."Lexeme" = x.lexeme AND t."VideoId" = ANY(ids.ids)), 0)::int
+                             WHERE t."Lexeme" = x.lexeme AND t."VideoId" = ANY(ids.ids)), 0)::int,
+                   x.stands
             FROM lexemes AS x
             UNION ALL
             SELECT NULL, '', coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
-                                       WHERE t."Lexeme" = '' AND t."VideoId" = ANY(ids.ids)), 0)::int
+                                       WHERE t."Lexeme" = '' AND t."VideoId" = ANY(ids.ids)), 0)::int, NULL
             """);
         query.Parameters.Add(new() { Value = SearchText.ForQuery(question) });
         query.Parameters.Add(new() { Value = groupId });
+        query.Parameters.Add(new() { Value = related.Select(r => r.Word).ToArray() });
+        query.Parameters.Add(new() { Value = related.Select(r => r.Related).ToArray() });
         var terms = new List<QueryTerm>();
         var scenes = 0;
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
@@ -159,8 +242,18 @@ public sealed class QueryTerms
                 scenes = reader.GetInt32(2);
                 continue;
             }
-            terms.Add(new QueryTerm(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+            terms.Add(new QueryTerm(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
-        return new QueryTerms(terms, scenes);
+        return new QueryTerms(terms, scenes, thesaurus?.Share ?? 0);
     }
+
+    /// <summary>Each word of the question in Latin letters with each word the thesaurus relates to it; none without a thesaurus.</summary>
+    private static List<(string Word, string Related)> RelatedWords(Thesaurus? thesaurus, string question) =>
+        thesaurus is { Available: true }
+            ? [.. EnglishWord().Matches(question.ToLowerInvariant()).Select(m => m.Value).Distinct(StringComparer.Ordinal)
+                .SelectMany(word => thesaurus.Related(word).Select(related => (word, related)))]
+            : [];
+
+    [System.Text.RegularExpressions.GeneratedRegex("[a-z]+(?:-[a-z]+)*")]
+    private static partial System.Text.RegularExpressions.Regex EnglishWord();
 }

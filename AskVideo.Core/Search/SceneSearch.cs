@@ -52,7 +52,7 @@ public enum SearchMethod
 /// video merged into one passage; the passage's moment is its best scene's.
 /// </summary>
 public sealed class SceneSearch(
-    NpgsqlDataSource dataSource, SceneEmbedder embedder, IOptions<MomentOptions> moments, ILogger<SceneSearch> logger)
+    NpgsqlDataSource dataSource, SceneEmbedder embedder, Thesaurus thesaurus, IOptions<MomentOptions> moments, ILogger<SceneSearch> logger)
 {
     /// <summary>The RRF constant: damps the weight of the very first ranks.</summary>
     public const int RrfK = 60;
@@ -72,7 +72,7 @@ public sealed class SceneSearch(
         var semanticTask = method != SearchMethod.FullText && embedder.Reads(question)
             ? SemanticAsync(groupId, question, topK * 2, cancellationToken)
             : Task.FromResult<IReadOnlyList<SceneHit>>([]);
-        var terms = await QueryTerms.ReadAsync(dataSource, groupId, question, cancellationToken);
+        var terms = await QueryTerms.ReadAsync(dataSource, thesaurus, groupId, question, cancellationToken);
         IReadOnlyList<SceneHit> lexical = method != SearchMethod.Vector
             ? await FullTextAsync(groupId, terms, topK * 3, cancellationToken)
             : [];
@@ -115,13 +115,8 @@ public sealed class SceneSearch(
         return passages;
     }
 
-    private static double Evidence(IReadOnlyList<SegmentTerms> segments, IReadOnlyDictionary<string, double> weights)
-    {
-        var total = weights.Values.Sum();
-        return total > 0
-            ? segments.SelectMany(s => s.Terms).Distinct(StringComparer.Ordinal).Sum(t => weights.GetValueOrDefault(t)) / total
-            : 0;
-    }
+    private static double Evidence(IReadOnlyList<SegmentTerms> segments, TermWeights weights) =>
+        weights.Total > 0 ? weights.Held(segments.SelectMany(s => s.Terms)) / weights.Total : 0;
 
     private async Task<IReadOnlyList<SceneHit>> SemanticAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
     {
@@ -142,7 +137,7 @@ public sealed class SceneSearch(
 
     /// <summary>Scenes holding the words of <paramref name="question"/>, best first by the weight of the words they hold.</summary>
     public async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, string question, int limit, CancellationToken cancellationToken) =>
-        await FullTextAsync(groupId, await QueryTerms.ReadAsync(dataSource, groupId, question, cancellationToken), limit, cancellationToken);
+        await FullTextAsync(groupId, await QueryTerms.ReadAsync(dataSource, thesaurus, groupId, question, cancellationToken), limit, cancellationToken);
 
     /// <summary>
     /// Scenes holding any of the question's rarer words, or two of its common ones (a common word

@@ -62,6 +62,23 @@ public sealed class MomentTests(PipelineApiFactory api) : IClassFixture<Pipeline
     }
 
     [Fact]
+    public async Task A_question_in_other_words_than_the_speaker_finds_the_moment_through_their_synonyms()
+    {
+        // The lecture says "the last keepers retired"; the question says "final" and "custodians",
+        // which no sentence holds. Without the thesaurus this question is not covered.
+        var (user, group, video) = await LectureGroupAsync("en", Lecture.Lighthouses);
+
+        var answer = await (await user.Client.AskAsync(group, "When did the final custodians retire?"))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        var first = answer["citations"]![0]!;
+        var (start, end) = Span(first);
+        Assert.Equal(video, first["video_id"]!.GetValue<int>());
+        Assert.True(Lecture.Holds(start, end, Lecture.KeepersRetireSentence), $"cited {start}-{end}, the answer is said at 200-210");
+        Assert.Contains("the last keepers retired", first["quote"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_question_sharing_only_a_common_word_with_the_videos_is_not_covered_and_cites_nothing()
     {
         var (user, group, _) = await LectureGroupAsync("en", Lecture.Lighthouses);

@@ -141,6 +141,26 @@ public sealed class MomentFinderTests
         Assert.Equal([(0.0, 30.0), (30.0, 60.0), (60.0, 70.0)], moments.Select(m => (m.Start, m.End)));
         Assert.Equal([0.0, 1.0, 0.0], moments.Select(m => m.Evidence));
     }
+
+    [Fact]
+    public void A_moment_saying_a_synonym_counts_the_question_word_once_at_the_larger_weight()
+    {
+        SegmentTerms[] segments =
+        [
+            Segment(0, 10, "keeper", "guardian", "lamp"), Segment(10, 20, "weather"), Segment(20, 30, "custodian", "retir"),
+        ];
+        var weights = new TermWeights(new Dictionary<string, (string, double)>
+        {
+            ["custodian"] = ("custodian", 2), ["retir"] = ("retir", 2), ["keeper"] = ("custodian", 1), ["guardian"] = ("custodian", 0.5),
+        }, total: 4);
+
+        var synonyms = MomentFinder.Best(segments[..1], weights, Options);
+        var best = MomentFinder.Best(segments, weights, Options);
+
+        Assert.Equal(0.25, synonyms.Evidence, 6);
+        Assert.Equal((20.0, 30.0), (best.Start, best.End));
+        Assert.Equal(1.0, best.Evidence, 6);
+    }
 }
 
 public sealed class ExtractiveAnswerTests

@@ -27,4 +27,32 @@ public sealed class QueryTermsTests
         Assert.Equal(3 * weights["サー"], weights["systemd"], 9);
         Assert.False(weights.ContainsKey("スフ"), "A pair that no scene holds mostly straddles two words.");
     }
+
+    [Fact]
+    public void A_related_word_weighs_a_share_of_the_word_it_stands_for_and_counts_once_with_it()
+    {
+        // "custodian" no scene holds; "keeper" (its synonym) one scene holds; "guardian" none.
+        var terms = new QueryTerms(
+            [new("en", "custodian", 0), new("en", "retir", 1), new("en", "keeper", 1, "custodian"), new("en", "guardian", 0, "custodian")],
+            scenes: 100, relatedShare: 0.5);
+
+        var weights = terms.WeightsFor("en");
+
+        Assert.Equal(0.5 * weights["retir"], weights["keeper"], 9);
+        Assert.False(weights.ContainsKey("guardian"), "A related word no scene holds cannot help find anything.");
+        Assert.Equal(weights["custodian"] + weights["retir"], weights.Total, 9);
+        Assert.Equal(weights["custodian"], weights.Held(["keeper", "custodian"]), 9);
+        Assert.Equal(weights["keeper"] + weights["retir"], weights.Held(["keeper", "retir"]), 9);
+    }
+
+    [Fact]
+    public void A_related_word_that_is_also_one_of_the_questions_own_words_keeps_its_own_weight()
+    {
+        var terms = new QueryTerms([new("en", "last", 3), new("en", "final", 0), new("en", "last", 3, "final")], scenes: 100);
+
+        var weights = terms.WeightsFor("en");
+
+        Assert.True(weights.TryGet("last", out var stands, out _));
+        Assert.Equal("last", stands);
+    }
 }

@@ -1,0 +1,340 @@
+using System.IO.MemoryMappedFiles;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AskVideo.Core.Search;
+
+/// <summary>Where the English thesaurus is read from, and how far a question's words reach into it.</summary>
+public sealed class ThesaurusOptions
+{
+    public const string Section = "Thesaurus";
+
+    /// <summary>
+    /// The folder of a WordNet 3 database (<c>index.noun</c>, <c>data.noun</c>, …); Debian's
+    /// <c>wordnet-base</c> installs it at <c>/usr/share/wordnet</c>. Empty, or a folder without
+    /// it: questions are searched by their own words only.
+    /// </summary>
+    public string Path { get; set; } = "/usr/share/wordnet";
+
+    /// <summary>The commonest senses of a word (per part of speech) whose synonyms count.</summary>
+    public int Senses { get; set; } = 2;
+
+    /// <summary>
+    /// What a related word found in a moment counts for, as a share of the weight of the question's
+    /// word it stands for (at most its own weight): a synonym is weaker evidence than the word said.
+    /// </summary>
+    public double Share { get; set; } = 0.5;
+}
+
+/// <summary>
+/// English words related to a question's word, from a WordNet database on disk: the other words of
+/// its commonest senses, the words derived from it ("invent" and "invention"), and the broader
+/// words of its commonest sense ("proverb" and "saying"). A person asks in their own words and a
+/// speaker says the thing in theirs; these let a question find the moment that says "saying" when
+/// it asks for a "proverb". The database's files are mapped into memory and searched in place
+/// (they are sorted), so nothing is loaded at start and the files' pages are shared by processes.
+/// </summary>
+public sealed class Thesaurus : IDisposable
+{
+    private static readonly string[] Parts = ["noun", "verb", "adj", "adv"];
+
+    /// <summary>WordNet's rules for finding a word's base form by its ending, per part of speech.</summary>
+    private static readonly (string Ending, string Base)[][] Endings =
+    [
+        [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")],
+        [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+        [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+        [],
+    ];
+
+    /// <summary>Most related words returned for one word.</summary>
+    public const int MaxRelated = 24;
+
+    private readonly ThesaurusOptions options;
+    private readonly Lazy<Database?> database;
+
+    public Thesaurus(IOptions<ThesaurusOptions> options, ILogger<Thesaurus> logger)
+    {
+        this.options = options.Value;
+        database = new(() => Database.Open(this.options.Path, logger), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>True when a WordNet database was found at <see cref="ThesaurusOptions.Path"/>.</summary>
+    public bool Available => database.Value is not null;
+
+    /// <summary>The share of a question word's weight that a related word found counts for.</summary>
+    public double Share => options.Share;
+
+    /// <summary>
+    /// Single words related to <paramref name="word"/> (an English word in any inflection, lower
+    /// case), not including the word and its base forms; empty when the database has no such word
+    /// or there is no database.
+    /// </summary>
+    public IReadOnlyList<string> Related(string word)
+    {
+        if (database.Value is not { } db || word.Length is < 2 or > 40 || !word.All(c => c is >= 'a' and <= 'z' or '-'))
+        {
+            return [];
+        }
+        var own = new HashSet<string>(StringComparer.Ordinal) { word };
+        var related = new List<string>();
+        void Add(string candidate)
+        {
+            if (!own.Contains(candidate) && !candidate.Contains('_') && !related.Contains(candidate))
+            {
+                related.Add(candidate);
+            }
+        }
+        for (var part = 0; part < Parts.Length; part++)
+        {
+            foreach (var lemma in db.BaseForms(word, part))
+            {
+                own.Add(lemma);
+                var senses = db.Senses(lemma, part).Take(options.Senses).ToList();
+                for (var sense = 0; sense < senses.Count; sense++)
+                {
+                    var synset = db.Synset(part, senses[sense]);
+                    var position = synset.Words.IndexOf(lemma);
+                    synset.Words.ForEach(Add);
+                    foreach (var pointer in synset.Pointers)
+                    {
+                        // Derived forms of this very word; for its commonest sense, the broader words of a
+                        // noun ("proverb": "saying") and the similar words of an adjective. A verb's broader
+                        // words are too loose ("build": "make") and were measured to hurt.
+                        if (pointer.Symbol == "+" && pointer.Source == position + 1)
+                        {
+                            var target = db.Synset(pointer.Part, pointer.Offset).Words;
+                            if (pointer.Target >= 1 && pointer.Target <= target.Count)
+                            {
+                                Add(target[pointer.Target - 1]);
+                            }
+                        }
+                        else if (sense == 0 && ((pointer.Symbol == "@" && part == 0) || pointer.Symbol == "&"))
+                        {
+                            db.Synset(pointer.Part, pointer.Offset).Words.ForEach(Add);
+                        }
+                    }
+                }
+            }
+        }
+        return related.Count > MaxRelated ? related[..MaxRelated] : related;
+    }
+
+    public void Dispose()
+    {
+        if (database.IsValueCreated)
+        {
+            database.Value?.Dispose();
+        }
+    }
+
+    private sealed record Pointer(string Symbol, long Offset, int Part, int Source, int Target);
+
+    private sealed record Synset(List<string> Words, List<Pointer> Pointers);
+
+    /// <summary>The mapped files of one WordNet database: per part of speech its index, data and exceptions.</summary>
+    private sealed class Database : IDisposable
+    {
+        private readonly SortedLines[] index;
+        private readonly SortedLines[] exceptions;
+        private readonly MappedFile[] data;
+
+        private Database(SortedLines[] index, SortedLines[] exceptions, MappedFile[] data) =>
+            (this.index, this.exceptions, this.data) = (index, exceptions, data);
+
+        public static Database? Open(string path, ILogger logger)
+        {
+            if (string.IsNullOrEmpty(path) || !Parts.All(p => File.Exists(System.IO.Path.Combine(path, $"index.{p}")) && File.Exists(System.IO.Path.Combine(path, $"data.{p}"))))
+            {
+                logger.LogWarning("No WordNet database at '{Path}': questions are searched by their own words only, with no synonyms.", path);
+                return null;
+            }
+            try
+            {
+                return new Database(
+                    [.. Parts.Select(p => new SortedLines(new MappedFile(System.IO.Path.Combine(path, $"index.{p}"))))],
+                    [.. Parts.Select(p => new SortedLines(new MappedFile(System.IO.Path.Combine(path, $"{p}.exc"))))],
+                    [.. Parts.Select(p => new MappedFile(System.IO.Path.Combine(path, $"data.{p}")))]);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "The WordNet database at '{Path}' could not be read: questions are searched by their own words only.", path);
+                return null;
+            }
+        }
+
+        /// <summary>The forms of <paramref name="word"/> that the index holds as a lemma of <paramref name="part"/> (WordNet's "morphy").</summary>
+        public IEnumerable<string> BaseForms(string word, int part)
+        {
+            var forms = new List<string>();
+            if (exceptions[part].Find(word) is { } exception)
+            {
+                forms.AddRange(exception.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+            }
+            forms.Add(word);
+            forms.AddRange(Endings[part].Where(e => word.EndsWith(e.Ending, StringComparison.Ordinal) && word.Length > e.Ending.Length + 1)
+                .Select(e => word[..^e.Ending.Length] + e.Base));
+            return forms.Distinct(StringComparer.Ordinal).Where(f => index[part].Find(f) is not null);
+        }
+
+        /// <summary>The synset offsets of <paramref name="lemma"/>'s senses, commonest first.</summary>
+        public IEnumerable<long> Senses(string lemma, int part)
+        {
+            // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+            var fields = index[part].Find(lemma)!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var pointers = int.Parse(fields[3]);
+            return fields.Skip(4 + pointers + 2).Select(long.Parse);
+        }
+
+        public Synset Synset(int part, long offset)
+        {
+            // offset lex_filenum ss_type w_cnt word lex_id ... p_cnt [ptr offset pos source/target]... | gloss
+            var fields = data[part].LineAt(offset).Split('|')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var count = Convert.ToInt32(fields[3], 16);
+            var words = Enumerable.Range(0, count).Select(i => Lemma(fields[4 + 2 * i])).ToList();
+            var at = 4 + 2 * count;
+            var pointers = new List<Pointer>();
+            for (var i = 0; i < int.Parse(fields[at]); i++)
+            {
+                var p = at + 1 + 4 * i;
+                var partOf = fields[p + 2] switch { "n" => 0, "v" => 1, "a" or "s" => 2, _ => 3 };
+                var sourceTarget = fields[p + 3];
+                pointers.Add(new(fields[p], long.Parse(fields[p + 1]), partOf,
+                    Convert.ToInt32(sourceTarget[..2], 16), Convert.ToInt32(sourceTarget[2..], 16)));
+            }
+            return new(words, pointers);
+        }
+
+        /// <summary>A word as a synset writes it, lower case, without an adjective's position marker ("sign(a)").</summary>
+        private static string Lemma(string word)
+        {
+            var marker = word.IndexOf('(');
+            return (marker > 0 ? word[..marker] : word).ToLowerInvariant();
+        }
+
+        public void Dispose()
+        {
+            foreach (var file in index.Select(i => i.File).Concat(exceptions.Select(e => e.File)).Concat(data))
+            {
+                file.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A read-only file mapped into memory.</summary>
+    private sealed class MappedFile : IDisposable
+    {
+        private readonly MemoryMappedFile? file;
+        private readonly MemoryMappedViewAccessor? view;
+
+        public MappedFile(string path)
+        {
+            Length = File.Exists(path) ? new FileInfo(path).Length : 0;
+            if (Length > 0)
+            {
+                file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+                view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            }
+        }
+
+        public long Length { get; }
+
+        public byte this[long position] => view!.ReadByte(position);
+
+        /// <summary>The line that starts at <paramref name="offset"/>, without its line break.</summary>
+        public string LineAt(long offset)
+        {
+            var end = offset;
+            while (end < Length && this[end] != (byte)'\n')
+            {
+                end++;
+            }
+            var bytes = new byte[end - offset];
+            view!.ReadArray(offset, bytes, 0, bytes.Length);
+            return Encoding.Latin1.GetString(bytes);
+        }
+
+        public void Dispose()
+        {
+            view?.Dispose();
+            file?.Dispose();
+        }
+    }
+
+    /// <summary>A file of lines sorted by their first word (WordNet's index and exception files), searched by halves.</summary>
+    private sealed class SortedLines(MappedFile file)
+    {
+        public MappedFile File => file;
+
+        /// <summary>The line whose first word is <paramref name="key"/>, or null.</summary>
+        public string? Find(string key)
+        {
+            var keyBytes = Encoding.Latin1.GetBytes(key);
+            long low = 0, high = file.Length;
+            while (low < high)
+            {
+                var middle = low + (high - low) / 2;
+                var start = LineStart(middle);
+                var order = Compare(start, keyBytes);
+                if (order == 0)
+                {
+                    return file.LineAt(start);
+                }
+                if (order < 0)
+                {
+                    low = NextLine(middle);
+                }
+                else
+                {
+                    high = start;
+                }
+            }
+            return null;
+        }
+
+        private long LineStart(long position)
+        {
+            while (position > 0 && file[position - 1] != (byte)'\n')
+            {
+                position--;
+            }
+            return position;
+        }
+
+        private long NextLine(long position)
+        {
+            while (position < file.Length && file[position] != (byte)'\n')
+            {
+                position++;
+            }
+            return position + 1;
+        }
+
+        /// <summary>The line at <paramref name="start"/>'s first word against the key, byte by byte; licence lines (starting with a space) sort first.</summary>
+        private int Compare(long start, byte[] key)
+        {
+            for (var i = 0; ; i++)
+            {
+                var b = start + i < file.Length ? file[start + i] : (byte)'\n';
+                var wordEnded = b is (byte)' ' or (byte)'\n';
+                if (i == 0 && b == (byte)' ')
+                {
+                    return -1;
+                }
+                if (i == key.Length)
+                {
+                    return wordEnded ? 0 : 1;
+                }
+                if (wordEnded)
+                {
+                    return -1;
+                }
+                if (b != key[i])
+                {
+                    return b < key[i] ? -1 : 1;
+                }
+            }
+        }
+    }
+}
