@@ -34,7 +34,7 @@ public sealed class ChatOptions
     /// so their evidence runs higher than that of whole words.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinEvidenceCjk { get; set; } = 0.38;
+    public double MinEvidenceCjk { get; set; } = 0.4;
 
     /// <summary>
     /// With embeddings, what the videos need to count as covering a question, in place of

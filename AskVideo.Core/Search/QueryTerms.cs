@@ -87,7 +87,8 @@ public sealed partial class QueryTerms
         var absent = own.Any(t => SearchText.HasCjk(t.Lexeme)) ? AbsentWeightCjk : AbsentWeight;
         var weights = own.GroupBy(t => t.Language)
             .ToDictionary(g => g.Key, g => g.ToDictionary(
-                t => t.Lexeme, t => (Stands: t.Lexeme, Weight: Idf(t.Scenes, scenes, absent)), StringComparer.Ordinal));
+                t => t.Lexeme, t => (Stands: t.Lexeme, Weight: Idf(t.Scenes, scenes, absent) * (IsBoundaryPair(t.Lexeme) ? BoundaryPairShare : 1)),
+                StringComparer.Ordinal));
         var related = terms
             .Where(t => t.Stands is not null && t.Scenes > 0 && weights.TryGetValue(t.Language, out var w) && w.ContainsKey(t.Stands) && !w.ContainsKey(t.Lexeme))
             .Select(t => (Term: t, Weight: relatedShare * Math.Min(Idf(t.Scenes, scenes, absent), weights[t.Language][t.Stands!].Weight)))
@@ -180,6 +181,17 @@ public sealed partial class QueryTerms
     }
 
     private static bool IsHiragana(string lexeme) => lexeme.All(c => c is >= '\u3041' and <= '\u309F');
+
+    /// <summary>
+    /// What a pair of one hiragana and one other character ("ドで", "の後", "名は") weighs, as a
+    /// share of its IDF. Hiragana mostly writes particles and endings, so such a pair mostly joins a
+    /// word to the particle after or before it: which particle follows a word says little about
+    /// where the answer is, yet the pair is rare and would weigh as much as the question's words.
+    /// </summary>
+    public const double BoundaryPairShare = 0.5;
+
+    private static bool IsBoundaryPair(string lexeme) =>
+        lexeme.Length == 2 && SearchText.HasCjk(lexeme) && IsHiragana(lexeme[..1]) != IsHiragana(lexeme[1..]);
 
     /// <summary>
     /// The question's lexemes in each language of the group's completed videos, with how many of

@@ -55,4 +55,16 @@ public sealed class QueryTermsTests
         Assert.True(weights.TryGet("last", out var stands, out _));
         Assert.Equal("last", stands);
     }
+
+    [Fact]
+    public void A_pair_joining_a_word_to_its_particle_weighs_half_of_a_pair_inside_a_word()
+    {
+        // "署名は": "署名" is the word, "名は" joins it to its particle; both held by one scene.
+        var terms = new QueryTerms([new("ja", "署名", 1), new("ja", "名は", 1), new("ja", "の後", 1)], scenes: 100);
+
+        var weights = terms.WeightsFor("ja");
+
+        Assert.Equal(QueryTerms.BoundaryPairShare * weights["署名"], weights["名は"], 9);
+        Assert.Equal(weights["名は"], weights["の後"], 9);
+    }
 }
