@@ -227,18 +227,21 @@ public sealed partial class QueryTerms
                 UNION ALL
                 SELECT DISTINCT l.language, x, s
                 FROM languages AS l, unnest($3::text[], $4::text[]) AS r(word, related),
-                     LATERAL unnest(tsvector_to_array(to_tsvector(l.config, r.word))) AS s,
-                     LATERAL unnest(tsvector_to_array(to_tsvector(l.config, r.related))) AS x
+                     LATERAL unnest(ts_lexize('english_stem', r.word)) AS s,
+                     LATERAL unnest(ts_lexize('english_stem', r.related)) AS x
                 WHERE l.config = 'english'::regconfig
+            ), counts AS MATERIALIZED (
+                -- Each distinct lexeme once (a related word often comes from several of the
+                -- question's words), and '' for the group's number of scenes.
+                SELECT u.lexeme,
+                       coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
+                                 WHERE t."Lexeme" = u.lexeme AND t."VideoId" = ANY(ids.ids)), 0)::int AS scenes
+                FROM (SELECT lexeme FROM lexemes UNION SELECT '') AS u
             )
-            SELECT x.language, x.lexeme,
-                   coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
-                             WHERE t."Lexeme" = x.lexeme AND t."VideoId" = ANY(ids.ids)), 0)::int,
-                   x.stands
-            FROM lexemes AS x
+            SELECT x.language, x.lexeme, c.scenes, x.stands
+            FROM lexemes AS x JOIN counts AS c ON c.lexeme = x.lexeme
             UNION ALL
-            SELECT NULL, '', coalesce((SELECT sum(t."Scenes") FROM video_terms AS t, ids
-                                       WHERE t."Lexeme" = '' AND t."VideoId" = ANY(ids.ids)), 0)::int, NULL
+            SELECT NULL, '', c.scenes, NULL FROM counts AS c WHERE c.lexeme = ''
             """);
         query.Parameters.Add(new() { Value = SearchText.ForQuery(question) });
         query.Parameters.Add(new() { Value = groupId });

@@ -153,8 +153,8 @@ public sealed class Thesaurus : IDisposable
             try
             {
                 return new Database(
-                    [.. Parts.Select(p => new SortedLines(new MappedFile(System.IO.Path.Combine(path, $"index.{p}"))))],
-                    [.. Parts.Select(p => new SortedLines(new MappedFile(System.IO.Path.Combine(path, $"{p}.exc"))))],
+                    [.. Parts.Select(p => SortedLines.Read(System.IO.Path.Combine(path, $"index.{p}")))],
+                    [.. Parts.Select(p => SortedLines.Read(System.IO.Path.Combine(path, $"{p}.exc")))],
                     [.. Parts.Select(p => new MappedFile(System.IO.Path.Combine(path, $"data.{p}")))]);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -215,7 +215,7 @@ public sealed class Thesaurus : IDisposable
 
         public void Dispose()
         {
-            foreach (var file in index.Select(i => i.File).Concat(exceptions.Select(e => e.File)).Concat(data))
+            foreach (var file in data)
             {
                 file.Dispose();
             }
@@ -240,19 +240,20 @@ public sealed class Thesaurus : IDisposable
 
         public long Length { get; }
 
-        public byte this[long position] => view!.ReadByte(position);
-
         /// <summary>The line that starts at <paramref name="offset"/>, without its line break.</summary>
         public string LineAt(long offset)
         {
-            var end = offset;
-            while (end < Length && this[end] != (byte)'\n')
+            var buffer = new byte[1024];
+            while (true)
             {
-                end++;
+                var read = view!.ReadArray(offset, buffer, 0, (int)Math.Min(buffer.Length, Length - offset));
+                var end = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+                if (end >= 0 || offset + read >= Length)
+                {
+                    return Encoding.Latin1.GetString(buffer, 0, end >= 0 ? end : read);
+                }
+                buffer = new byte[buffer.Length * 2];
             }
-            var bytes = new byte[end - offset];
-            view!.ReadArray(offset, bytes, 0, bytes.Length);
-            return Encoding.Latin1.GetString(bytes);
         }
 
         public void Dispose()
@@ -262,28 +263,34 @@ public sealed class Thesaurus : IDisposable
         }
     }
 
-    /// <summary>A file of lines sorted by their first word (WordNet's index and exception files), searched by halves.</summary>
-    private sealed class SortedLines(MappedFile file)
+    /// <summary>
+    /// A file of lines sorted by their first word (WordNet's index and exception files, 6 MB in
+    /// all), read into memory and searched by halves.
+    /// </summary>
+    private sealed class SortedLines(byte[] bytes)
     {
-        public MappedFile File => file;
+        public static SortedLines Read(string path) => new(File.Exists(path) ? File.ReadAllBytes(path) : []);
 
         /// <summary>The line whose first word is <paramref name="key"/>, or null.</summary>
         public string? Find(string key)
         {
-            var keyBytes = Encoding.Latin1.GetBytes(key);
-            long low = 0, high = file.Length;
+            Span<byte> keyBytes = stackalloc byte[Encoding.Latin1.GetMaxByteCount(key.Length)];
+            keyBytes = keyBytes[..Encoding.Latin1.GetBytes(key, keyBytes)];
+            var (low, high) = (0, bytes.Length);
             while (low < high)
             {
                 var middle = low + (high - low) / 2;
-                var start = LineStart(middle);
-                var order = Compare(start, keyBytes);
+                var start = bytes.AsSpan(0, middle).LastIndexOf((byte)'\n') + 1;
+                var length = bytes.AsSpan(start).IndexOf((byte)'\n');
+                var line = bytes.AsSpan(start, length < 0 ? bytes.Length - start : length);
+                var order = Compare(line, keyBytes);
                 if (order == 0)
                 {
-                    return file.LineAt(start);
+                    return Encoding.Latin1.GetString(line);
                 }
                 if (order < 0)
                 {
-                    low = NextLine(middle);
+                    low = start + line.Length + 1;
                 }
                 else
                 {
@@ -293,48 +300,15 @@ public sealed class Thesaurus : IDisposable
             return null;
         }
 
-        private long LineStart(long position)
+        /// <summary>A line's first word against the key; licence lines (starting with a space) sort first.</summary>
+        private static int Compare(ReadOnlySpan<byte> line, ReadOnlySpan<byte> key)
         {
-            while (position > 0 && file[position - 1] != (byte)'\n')
+            if (line.IsEmpty || line[0] == (byte)' ')
             {
-                position--;
+                return -1;
             }
-            return position;
-        }
-
-        private long NextLine(long position)
-        {
-            while (position < file.Length && file[position] != (byte)'\n')
-            {
-                position++;
-            }
-            return position + 1;
-        }
-
-        /// <summary>The line at <paramref name="start"/>'s first word against the key, byte by byte; licence lines (starting with a space) sort first.</summary>
-        private int Compare(long start, byte[] key)
-        {
-            for (var i = 0; ; i++)
-            {
-                var b = start + i < file.Length ? file[start + i] : (byte)'\n';
-                var wordEnded = b is (byte)' ' or (byte)'\n';
-                if (i == 0 && b == (byte)' ')
-                {
-                    return -1;
-                }
-                if (i == key.Length)
-                {
-                    return wordEnded ? 0 : 1;
-                }
-                if (wordEnded)
-                {
-                    return -1;
-                }
-                if (b != key[i])
-                {
-                    return b < key[i] ? -1 : 1;
-                }
-            }
+            var space = line.IndexOf((byte)' ');
+            return (space < 0 ? line : line[..space]).SequenceCompareTo(key);
         }
     }
 }
