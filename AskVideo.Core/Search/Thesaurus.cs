@@ -51,7 +51,11 @@ public sealed class Thesaurus : IDisposable
     /// <summary>Most related words returned for one word.</summary>
     public const int MaxRelated = 24;
 
+    /// <summary>Words whose related words are kept, so that a word asked often is looked up once.</summary>
+    private const int MaxCached = 20_000;
+
     private readonly ThesaurusOptions options;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> cache = new(StringComparer.Ordinal);
     private readonly Lazy<Database?> database;
 
     public Thesaurus(IOptions<ThesaurusOptions> options, ILogger<Thesaurus> logger)
@@ -73,10 +77,23 @@ public sealed class Thesaurus : IDisposable
     /// </summary>
     public IReadOnlyList<string> Related(string word)
     {
-        if (database.Value is not { } db || word.Length is < 2 or > 40 || !word.All(c => c is >= 'a' and <= 'z' or '-'))
+        if (database.Value is null || word.Length is < 2 or > 40 || !word.All(c => c is >= 'a' and <= 'z' or '-'))
         {
             return [];
         }
+        if (cache.TryGetValue(word, out var known))
+        {
+            return known;
+        }
+        if (cache.Count >= MaxCached)
+        {
+            cache.Clear();
+        }
+        return cache[word] = Find(database.Value, word);
+    }
+
+    private IReadOnlyList<string> Find(Database db, string word)
+    {
         var own = new HashSet<string>(StringComparer.Ordinal) { word };
         var related = new List<string>();
         void Add(string candidate)
