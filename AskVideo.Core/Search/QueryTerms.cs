@@ -204,7 +204,7 @@ public sealed partial class QueryTerms
     public static async Task<QueryTerms> ReadAsync(
         NpgsqlDataSource dataSource, Thesaurus? thesaurus, int groupId, string question, CancellationToken cancellationToken)
     {
-        var related = RelatedWords(thesaurus, question);
+        var related = WidenedWords(thesaurus, question);
         await using var query = dataSource.CreateCommand("""
             WITH words AS (
                 SELECT array_agg(w) AS all_words,
@@ -262,12 +262,19 @@ public sealed partial class QueryTerms
         return new QueryTerms(terms, scenes, thesaurus?.Share ?? 0);
     }
 
-    /// <summary>Each word of the question in Latin letters with each word the thesaurus relates to it; none without a thesaurus.</summary>
-    private static List<(string Word, string Related)> RelatedWords(Thesaurus? thesaurus, string question) =>
+    /// <summary>Each of the first <see cref="MaxWidenedWords"/> words of the question in Latin letters with each word the thesaurus relates to it; none without a thesaurus.</summary>
+    public static List<(string Word, string Related)> WidenedWords(Thesaurus? thesaurus, string question) =>
         thesaurus is { Available: true }
             ? [.. EnglishWord().Matches(question.ToLowerInvariant()).Select(m => m.Value).Distinct(StringComparer.Ordinal)
+                .Take(MaxWidenedWords)
                 .SelectMany(word => thesaurus.Related(word).Select(related => (word, related)))]
             : [];
+
+    /// <summary>
+    /// The question's first words that bring their related words: a question is a sentence or two,
+    /// and a message pasted at full length should not cost thousands of lookups.
+    /// </summary>
+    public const int MaxWidenedWords = 40;
 
     [System.Text.RegularExpressions.GeneratedRegex("[a-z]+(?:-[a-z]+)*")]
     private static partial System.Text.RegularExpressions.Regex EnglishWord();

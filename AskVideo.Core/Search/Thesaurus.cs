@@ -58,9 +58,13 @@ public sealed class Thesaurus : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> cache = new(StringComparer.Ordinal);
     private readonly Lazy<Database?> database;
 
+    private readonly ILogger<Thesaurus> logger;
+    private bool malformedLogged;
+
     public Thesaurus(IOptions<ThesaurusOptions> options, ILogger<Thesaurus> logger)
     {
         this.options = options.Value;
+        this.logger = logger;
         database = new(() => Database.Open(this.options.Path, logger), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -89,7 +93,20 @@ public sealed class Thesaurus : IDisposable
         {
             cache.Clear();
         }
-        return cache[word] = Find(database.Value, word);
+        try
+        {
+            return cache[word] = Find(database.Value, word);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
+        {
+            // A database in another format than WordNet 3's: the question is searched by its own words.
+            if (!malformedLogged)
+            {
+                malformedLogged = true;
+                logger.LogWarning(ex, "The WordNet database at '{Path}' could not be read as WordNet 3; questions are searched without related words.", options.Path);
+            }
+            return [];
+        }
     }
 
     private IReadOnlyList<string> Find(Database db, string word)

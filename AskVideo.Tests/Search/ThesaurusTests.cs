@@ -70,4 +70,39 @@ public sealed class ThesaurusTests : IDisposable
         Assert.False(none.Available);
         Assert.Empty(none.Related("custodians"));
     }
+
+    [Fact]
+    public void A_database_in_another_format_gives_no_related_words_and_nothing_fails()
+    {
+        var folder = Directory.CreateTempSubdirectory("wordnet-other-format-").FullName;
+        try
+        {
+            foreach (var part in new[] { "noun", "verb", "adj", "adv" })
+            {
+                File.WriteAllText(Path.Combine(folder, $"index.{part}"), "keeper n one two three\n");
+                File.WriteAllText(Path.Combine(folder, $"data.{part}"), "not a synset\n");
+            }
+            using var other = new Thesaurus(Options.Create(new ThesaurusOptions { Path = folder }), NullLogger<Thesaurus>.Instance);
+
+            Assert.True(other.Available);
+            Assert.Empty(other.Related("keepers"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_question_pasted_at_length_widens_only_its_first_words()
+    {
+        // 200 distinct dictionary words; only the first MaxWidenedWords bring related words.
+        var words = File.ReadLines(Path.Combine(new ThesaurusOptions().Path, "index.noun"))
+            .Where(l => !l.StartsWith(' ')).Select(l => l[..l.IndexOf(' ')]).Where(w => w.All(char.IsAsciiLetterLower) && w.Length > 3)
+            .Where(w => thesaurus.Related(w).Count > 0).Take(200).ToList();
+
+        var widened = QueryTerms.WidenedWords(thesaurus, string.Join(' ', words));
+
+        Assert.Equal(words.Take(QueryTerms.MaxWidenedWords), widened.Select(p => p.Word).Distinct());
+    }
 }
