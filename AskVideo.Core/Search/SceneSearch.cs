@@ -189,7 +189,7 @@ public sealed class SceneSearch(
 
     /// <summary>
     /// The timed segments each scene is made of, in time order, with the lexemes the scene's
-    /// language makes of them (CJK text as its character pairs, as scenes are indexed). A scene
+    /// language makes of them (CJK text as its character pairs and its other words whole, as scenes are indexed). A scene
     /// stored without its segments counts as one segment.
     /// </summary>
     private async Task<Dictionary<long, (string Language, IReadOnlyList<SegmentTerms> Segments)>> SegmentsAsync(
@@ -216,7 +216,12 @@ public sealed class SceneSearch(
                     found[id] = scene = (reader.GetString(1), []);
                 }
                 var text = reader.GetString(4);
-                IReadOnlyCollection<string> terms = SearchText.HasCjk(text) ? SearchText.BigramTerms(text) : reader.GetFieldValue<string[]>(5);
+                var lexemes = reader.GetFieldValue<string[]>(5);
+                // CJK text as its character pairs, plus the other words as the parser reads them whole
+                // ("cron.daily", "/usr/local"), as the scene's own search vector holds them.
+                IReadOnlyCollection<string> terms = SearchText.HasCjk(text)
+                    ? [.. SearchText.BigramTerms(text).Union(lexemes.Where(l => !SearchText.HasCjk(l)), StringComparer.Ordinal)]
+                    : lexemes;
                 scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms));
             }
         }

@@ -107,6 +107,35 @@ public sealed class MomentTests(PipelineApiFactory api) : IClassFixture<Pipeline
     }
 
     [Fact]
+    public async Task A_Japanese_question_naming_a_file_in_latin_letters_cites_the_moment_that_says_it()
+    {
+        // Every sentence speaks of scripts; only sentence 5 says "cron.daily", which the parser reads
+        // as one word, in the question as in the scene.
+        string[] sentences =
+        [
+            "今日はパッケージに含まれるスクリプトについてお話しします。",
+            "スクリプトはパッケージのインストール時に実行されます。",
+            "スクリプトが失敗するとインストールも失敗します。",
+            "スクリプトは何度実行されても同じ結果になるように書きます。",
+            "スクリプトの中では対話的な入力を求めてはいけません。",
+            "cron.daily に置いたスクリプトは一日に一度実行されます。",
+            "スクリプトの書き方は方針文書に詳しく書かれています。",
+            "スクリプトを書いたら必ず手元で試してください。",
+            "ご清聴ありがとうございました。",
+        ];
+        var (user, group, video) = await LectureGroupAsync("ja", sentences);
+
+        var answer = await (await user.Client.AskAsync(group, "cron.daily のスクリプトはどの頻度で動きますか？"))
+            .AssertStatus(HttpStatusCode.OK).JsonAsync();
+
+        var first = answer["citations"]![0]!;
+        var (start, end) = Span(first);
+        Assert.Equal(video, first["video_id"]!.GetValue<int>());
+        Assert.True(Lecture.Holds(start, end, 5), $"cited {start}-{end}, the answer is said at 50-60");
+        Assert.Contains("cron.daily", first["quote"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_guest_with_the_share_link_gets_the_same_moments_as_the_owner()
     {
         var (owner, group, _) = await LectureGroupAsync("en", Lecture.Lighthouses);
