@@ -32,8 +32,9 @@ public sealed class ThesaurusOptions
 /// its commonest senses, the words derived from it ("invent" and "invention"), and the broader
 /// words of its commonest sense ("proverb" and "saying"). A person asks in their own words and a
 /// speaker says the thing in theirs; these let a question find the moment that says "saying" when
-/// it asks for a "proverb". The database's files are mapped into memory and searched in place
-/// (they are sorted), so nothing is loaded at start and the files' pages are shared by processes.
+/// it asks for a "proverb". The database is opened at the first question: its sorted index and
+/// exception files (6 MB) are read into memory and searched by halves, and its data files (22 MB)
+/// are mapped, each synset read where the index points.
 /// </summary>
 public sealed class Thesaurus : IDisposable
 {
@@ -135,7 +136,7 @@ public sealed class Thesaurus : IDisposable
                     {
                         // Derived forms of this very word; for its commonest sense, the broader words of a
                         // noun ("proverb": "saying") and the similar words of an adjective. A verb's broader
-                        // words are too loose ("build": "make") and were measured to hurt.
+                        // words are loose ("devour": "destroy") and measured no better (docs/benchmarks.md).
                         if (pointer.Symbol == "+" && pointer.Source == position + 1)
                         {
                             var target = db.Synset(pointer.Part, pointer.Offset).Words;
