@@ -11,11 +11,16 @@ public sealed class ThesaurusOptions
     public const string Section = "Thesaurus";
 
     /// <summary>
-    /// The folder of a WordNet 3 database (<c>index.noun</c>, <c>data.noun</c>, …); Debian's
-    /// <c>wordnet-base</c> installs it at <c>/usr/share/wordnet</c>. Empty, or a folder without
-    /// it: questions are searched by their own words only.
+    /// The folder of a WordNet 3 database (<c>index.noun</c>, <c>data.noun</c>, …). Unset: the
+    /// copy published with the Api (<c>wordnet/</c> beside it, in a container image), else the one
+    /// Debian's <c>wordnet-base</c> installs at <c>/usr/share/wordnet</c>. Empty, or a folder
+    /// without it: questions are searched by their own words only.
     /// </summary>
-    public string Path { get; set; } = "/usr/share/wordnet";
+    public string? Path { get; set; }
+
+    /// <summary>Where the database is read from: <see cref="Path"/>, or where it is found when unset.</summary>
+    public string Folder => Path ?? new[] { System.IO.Path.Combine(AppContext.BaseDirectory, "wordnet"), "/usr/share/wordnet" }
+        .FirstOrDefault(folder => File.Exists(System.IO.Path.Combine(folder, "index.noun"))) ?? "/usr/share/wordnet";
 
     /// <summary>The commonest senses of a word (per part of speech) whose synonyms count.</summary>
     public int Senses { get; set; } = 2;
@@ -66,10 +71,10 @@ public sealed class Thesaurus : IDisposable
     {
         this.options = options.Value;
         this.logger = logger;
-        database = new(() => Database.Open(this.options.Path, logger), LazyThreadSafetyMode.ExecutionAndPublication);
+        database = new(() => Database.Open(this.options.Folder, logger), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>True when a WordNet database was found at <see cref="ThesaurusOptions.Path"/>.</summary>
+    /// <summary>True when a WordNet database was found at <see cref="ThesaurusOptions.Folder"/>.</summary>
     public bool Available => database.Value is not null;
 
     /// <summary>The share of a question word's weight that a related word found counts for.</summary>
@@ -104,7 +109,7 @@ public sealed class Thesaurus : IDisposable
             if (!malformedLogged)
             {
                 malformedLogged = true;
-                logger.LogWarning(ex, "The WordNet database at '{Path}' could not be read as WordNet 3; questions are searched without related words.", options.Path);
+                logger.LogWarning(ex, "The WordNet database at '{Path}' could not be read as WordNet 3; questions are searched without related words.", options.Folder);
             }
             return [];
         }

@@ -17,7 +17,7 @@ public sealed class ThesaurusTests : IDisposable
     [Fact]
     public void The_database_installed_by_setup_is_found()
     {
-        Assert.True(thesaurus.Available, $"no WordNet database at {new ThesaurusOptions().Path}; scripts/setup.sh installs wordnet-base");
+        Assert.True(thesaurus.Available, $"no WordNet database at {new ThesaurusOptions().Folder}; scripts/setup.sh installs wordnet-base");
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class ThesaurusTests : IDisposable
     public void A_question_pasted_at_length_widens_only_its_first_words()
     {
         // 200 distinct dictionary words; only the first MaxWidenedWords bring related words.
-        var words = File.ReadLines(Path.Combine(new ThesaurusOptions().Path, "index.noun"))
+        var words = File.ReadLines(Path.Combine(new ThesaurusOptions().Folder, "index.noun"))
             .Where(l => !l.StartsWith(' ')).Select(l => l[..l.IndexOf(' ')]).Where(w => w.All(char.IsAsciiLetterLower) && w.Length > 3)
             .Where(w => thesaurus.Related(w).Count > 0).Take(200).ToList();
 
