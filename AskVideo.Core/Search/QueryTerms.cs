@@ -78,7 +78,7 @@ public sealed partial class QueryTerms
     private readonly IReadOnlyList<QueryTerm> terms;
     private readonly int scenes;
 
-    public QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes, double relatedShare = 0.5)
+    public QueryTerms(IReadOnlyList<QueryTerm> terms, int scenes, double relatedShare = ThesaurusOptions.DefaultShare)
     {
         var meaningful = terms.Where(t => t.Stands is null && t.Lexeme.Any(char.IsLetterOrDigit) && (t.Scenes > 0 || !SearchText.HasCjk(t.Lexeme))).ToList();
         var content = meaningful.Where(t => !IsHiragana(t.Lexeme)).ToList();

@@ -29,7 +29,9 @@ public sealed class ThesaurusOptions
     /// What a related word found in a moment counts for, as a share of the weight of the question's
     /// word it stands for (at most its own weight): a synonym is weaker evidence than the word said.
     /// </summary>
-    public double Share { get; set; } = 0.5;
+    public double Share { get; set; } = DefaultShare;
+
+    public const double DefaultShare = 0.5;
 }
 
 /// <summary>
@@ -128,10 +130,10 @@ public sealed class Thesaurus : IDisposable
         }
         for (var part = 0; part < Parts.Length; part++)
         {
-            foreach (var lemma in db.BaseForms(word, part))
+            foreach (var (lemma, offsets) in db.Lemmas(word, part))
             {
                 own.Add(lemma);
-                var senses = db.Senses(lemma, part).Take(options.Senses).ToList();
+                var senses = offsets.Take(options.Senses).ToList();
                 for (var sense = 0; sense < senses.Count; sense++)
                 {
                     var synset = db.Synset(part, senses[sense]);
@@ -204,8 +206,11 @@ public sealed class Thesaurus : IDisposable
             }
         }
 
-        /// <summary>The forms of <paramref name="word"/> that the index holds as a lemma of <paramref name="part"/> (WordNet's "morphy").</summary>
-        public IEnumerable<string> BaseForms(string word, int part)
+        /// <summary>
+        /// The forms of <paramref name="word"/> that the index holds as a lemma of <paramref name="part"/>
+        /// (WordNet's "morphy"), each with the synset offsets of its senses, commonest first.
+        /// </summary>
+        public IEnumerable<(string Lemma, IEnumerable<long> Senses)> Lemmas(string word, int part)
         {
             var forms = new List<string>();
             if (exceptions[part].Find(word) is { } exception)
@@ -215,16 +220,15 @@ public sealed class Thesaurus : IDisposable
             forms.Add(word);
             forms.AddRange(Endings[part].Where(e => word.EndsWith(e.Ending, StringComparison.Ordinal) && word.Length > e.Ending.Length + 1)
                 .Select(e => word[..^e.Ending.Length] + e.Base));
-            return forms.Distinct(StringComparer.Ordinal).Where(f => index[part].Find(f) is not null);
-        }
-
-        /// <summary>The synset offsets of <paramref name="lemma"/>'s senses, commonest first.</summary>
-        public IEnumerable<long> Senses(string lemma, int part)
-        {
-            // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
-            var fields = index[part].Find(lemma)!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var pointers = int.Parse(fields[3]);
-            return fields.Skip(4 + pointers + 2).Select(long.Parse);
+            foreach (var form in forms.Distinct(StringComparer.Ordinal))
+            {
+                if (index[part].Find(form) is { } line)
+                {
+                    // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    yield return (form, fields.Skip(4 + int.Parse(fields[3]) + 2).Select(long.Parse));
+                }
+            }
         }
 
         public Synset Synset(int part, long offset)
