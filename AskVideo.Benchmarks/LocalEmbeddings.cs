@@ -105,10 +105,9 @@ internal static class LocalEmbeddingsBenchmark
             await embedder.EmbedAsync(question, CancellationToken.None);
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"local-embeddings: one question ({questions.Average(q => q.Length):0} chars): p50 {Percentile(times, 0.5):0.0} ms, " +
-            $"p90 {Percentile(times, 0.9):0.0} ms over {times.Count} questions, each its own request"));
+            $"local-embeddings: one question ({questions.Average(q => q.Length):0} chars): p50 {Jobs.Percentile(times, 50):0.0} ms, " +
+            $"p90 {Jobs.Percentile(times, 90):0.0} ms over {times.Count} questions, each its own request"));
     }
 
     private static async Task Throughput(SceneEmbedder embedder, string what, List<string> texts)
@@ -153,6 +152,4 @@ internal static class LocalEmbeddingsBenchmark
             }
         }
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 }

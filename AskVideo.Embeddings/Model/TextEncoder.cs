@@ -30,7 +30,6 @@ public sealed class TextEncoder(IOptions<EncoderOptions> options) : IDisposable
 
     private readonly SemaphoreSlim _slots = new(options.Value.ConcurrentEncodes);
     private readonly TaskCompletionSource<SentenceEncoder> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private OnnxSessionOptions? _session;
     private MiniLMTokenizer? _tokenizer;
 
     public bool IsLoaded => _loaded.Task.IsCompletedSuccessfully;
@@ -44,8 +43,8 @@ public sealed class TextEncoder(IOptions<EncoderOptions> options) : IDisposable
         }
         try
         {
-            _session = new OnnxSessionOptions();
-            var model = new SentenceEncoder(_session);
+            // The encoder disposes the session options it is given.
+            var model = new SentenceEncoder(new OnnxSessionOptions());
             _tokenizer = new MiniLMTokenizer();
             model.Encode(["warm up"], CancellationToken.None);
             _loaded.TrySetResult(model);
@@ -78,12 +77,13 @@ public sealed class TextEncoder(IOptions<EncoderOptions> options) : IDisposable
             try
             {
                 output = model.Encode(inputs, cancellationToken);
-                tokens += CountTokens(inputs);
             }
             finally
             {
                 _slots.Release();
             }
+            // Counted outside the slot: the model's own tokenization is not exposed, and a slot is for model work.
+            tokens += CountTokens(inputs);
             if (output.Length != inputs.Length)
             {
                 throw new InvalidOperationException($"The model returned {output.Length} vectors for {inputs.Length} texts.");
@@ -118,7 +118,6 @@ public sealed class TextEncoder(IOptions<EncoderOptions> options) : IDisposable
         {
             _loaded.Task.Result.Dispose();
         }
-        _session?.Dispose();
         _slots.Dispose();
     }
 }

@@ -45,14 +45,11 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
 
         var spoken = segments.Where(s => SceneBuilder.CountTokens(s.Text) > 0).ToList();
         IReadOnlyList<BuiltScene> parts;
-        if (spoken.Sum(s => SceneBuilder.CountTokens(s.Text)) <= maxTokens)
+        if (spoken.Sum(s => SceneBuilder.CountTokens(s.Text)) <= maxTokens
+            || !embedder.Reads(string.Concat(spoken.Take(ReadSample).Select(s => s.Text))))
         {
-            // One scene whatever the vectors say: the segments need not be embedded.
-            parts = SceneBuilder.Build(spoken, maxTokens);
-        }
-        else if (!embedder.Reads(string.Concat(spoken.Take(ReadSample).Select(s => s.Text))))
-        {
-            // A model that does not read this language would split on noise: TF-IDF splits it.
+            // One scene whatever the vectors say, so the segments need not be embedded; or a model
+            // that does not read this language, which would split on noise: TF-IDF splits it.
             using (Telemetry.Source.StartActivity("scenes.split"))
             {
                 parts = SceneBuilder.Build(spoken, maxTokens);
