@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AskVideo.Core.AI;
 using AskVideo.Core.Data;
 using AskVideo.Core.Groups;
@@ -22,9 +23,10 @@ internal sealed record LoadedCorpus(int GroupId, IReadOnlyDictionary<int, int> V
 /// video: completed videos in one group of the owner; each video's timed sentences cut into scenes
 /// by the Worker's own <see cref="SceneIndexer"/> (the product's scene size, split on TF-IDF),
 /// each with its language ("en", so the English full-text configuration), text, timed segments and
-/// embedding (the loopback model's hashing function, computed here). Videos and the group go
-/// through EF Core; scenes through binary COPY, with the indexes (GIN and HNSW) and the
-/// <c>video_terms</c> triggers already in place.
+/// embedding (the loopback model's hashing function, computed here), and each scene's segments
+/// embedded the same way. Videos and the group go through EF Core; scenes and segment embeddings
+/// through binary COPY, with the indexes (GIN and HNSW) and the <c>video_terms</c> triggers
+/// already in place.
 /// </summary>
 internal static class CorpusLoader
 {
@@ -62,6 +64,7 @@ internal static class CorpusLoader
             new SceneEmbedder(new ServiceCollection().BuildServiceProvider(), Options.Create(new EmbeddingOptions())),
             Options.Create(new IndexingOptions()));
         var (scenes, words) = (0, 0);
+        var segmentTexts = new Dictionary<(int VideoId, int Index), string[]>();
         var copy = Stopwatch.StartNew();
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var writer = await connection.BeginBinaryImportAsync("""
@@ -83,9 +86,38 @@ internal static class CorpusLoader
                     await writer.WriteAsync(scene.Segments, NpgsqlDbType.Jsonb);
                     await writer.WriteAsync("en", NpgsqlDbType.Varchar);
                     await writer.WriteAsync(new Vector(HashedEmbedding.Vector(scene.Text)), "vector");
+                    segmentTexts[(videoId, scene.Index)] = [.. JsonSerializer.Deserialize<List<SceneSegment>>(scene.Segments!)!.Select(g => g.Text)];
                     scenes++;
                     words += scene.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
                     await writer.WriteAsync(FakeModelServer.EmbeddingModel, NpgsqlDbType.Varchar);
+                }
+            }
+            await writer.CompleteAsync();
+        }
+        // Each scene's segments embedded, as the Worker keeps them to choose moments by meaning.
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            var ids = new List<(long Id, int VideoId, int Index)>();
+            await using (var query = new NpgsqlCommand("""SELECT "Id", "VideoId", "Index" FROM scenes""", connection))
+            await using (var reader = await query.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    ids.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
+                }
+            }
+            await using var writer = await connection.BeginBinaryImportAsync("""
+                COPY scene_segment_embeddings ("SceneId", "Ordinal", "Embedding") FROM STDIN (FORMAT BINARY)
+                """);
+            foreach (var (id, videoId, index) in ids)
+            {
+                var texts = segmentTexts[(videoId, index)];
+                for (var ordinal = 0; ordinal < texts.Length; ordinal++)
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(id, NpgsqlDbType.Bigint);
+                    await writer.WriteAsync(ordinal, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(new Vector(HashedEmbedding.Vector(texts[ordinal])), "vector");
                 }
             }
             await writer.CompleteAsync();

@@ -31,7 +31,7 @@ internal static class EvidenceDump
                 video = ask.VideoKey is { } key ? videoIds[key] : (int?)null,
                 scenes = terms.Scenes,
                 terms = terms.Terms.Select(t => new { t.Language, t.Lexeme, t.Scenes, t.Stands }),
-                passages = passages.Select(p => new { p.VideoId, p.Rank, p.Moment.Start, p.Moment.End, p.Moment.Evidence, p.Similarity }),
+                passages = passages.Select(p => new { p.VideoId, p.Rank, p.Moment.Start, p.Moment.End, p.Moment.Evidence, p.Similarity, Meaning = p.Found.Max(m => m.Meaning) }),
             });
         }
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(rows));

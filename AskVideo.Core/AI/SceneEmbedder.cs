@@ -31,15 +31,19 @@ public sealed class SceneEmbedder(IServiceProvider services, IOptions<EmbeddingO
     public async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken) =>
         (await EmbedAsync([text], cancellationToken))[0];
 
-    /// <summary>One vector per text, in order, asked for in batches.</summary>
-    public async Task<IReadOnlyList<Vector>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <summary>One vector per text, in order, asked for in batches, padded to <see cref="Scene.EmbeddingDimensions"/>.</summary>
+    public async Task<IReadOnlyList<Vector>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        [.. (await EmbedNativeAsync(texts, cancellationToken)).Select(v => Fit(v.Span))];
+
+    /// <summary>One vector per text, in order, asked for in batches, as wide as the model makes them.</summary>
+    public async Task<IReadOnlyList<ReadOnlyMemory<float>>> EmbedNativeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var generator = _generator ?? throw new InvalidOperationException("No embedding model is configured (ConnectionStrings:embeddings).");
         var settings = options.Value;
         using var activity = Telemetry.Source.StartActivity("embed");
         activity?.SetTag("askvideo.embed.texts", texts.Count);
         var request = new EmbeddingGenerationOptions { Dimensions = settings.Dimensions > 0 ? settings.Dimensions : null };
-        var vectors = new List<Vector>(texts.Count);
+        var vectors = new List<ReadOnlyMemory<float>>(texts.Count);
         foreach (var batch in texts.Chunk(settings.BatchSize))
         {
             // A blank input is refused by the service; it embeds like a lone space.
@@ -50,7 +54,16 @@ public sealed class SceneEmbedder(IServiceProvider services, IOptions<EmbeddingO
                 throw new InvalidOperationException(
                     $"The embedding model returned {embeddings.Count} vectors for {batch.Length} texts.");
             }
-            vectors.AddRange(embeddings.Select(e => Fit(e.Vector.Span)));
+            foreach (var embedding in embeddings)
+            {
+                if (embedding.Vector.Length > Scene.EmbeddingDimensions)
+                {
+                    throw new InvalidOperationException(
+                        $"The embedding model returned {embedding.Vector.Length} dimensions; at most {Scene.EmbeddingDimensions} can be stored. "
+                        + $"Ask it for fewer with {EmbeddingOptions.Section}:Dimensions, or choose another model.");
+                }
+                vectors.Add(embedding.Vector);
+            }
         }
         return vectors;
     }
@@ -58,12 +71,7 @@ public sealed class SceneEmbedder(IServiceProvider services, IOptions<EmbeddingO
     /// <summary>Pads a narrower vector with zeros, which changes no cosine similarity.</summary>
     public static Vector Fit(ReadOnlySpan<float> vector)
     {
-        if (vector.Length > Scene.EmbeddingDimensions)
-        {
-            throw new InvalidOperationException(
-                $"The embedding model returned {vector.Length} dimensions; at most {Scene.EmbeddingDimensions} can be stored. "
-                + $"Ask it for fewer with {EmbeddingOptions.Section}:Dimensions, or choose another model.");
-        }
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(vector.Length, Scene.EmbeddingDimensions);
         var stored = new float[Scene.EmbeddingDimensions];
         vector.CopyTo(stored);
         return new Vector(stored);

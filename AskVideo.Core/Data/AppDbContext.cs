@@ -167,6 +167,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             scene.Property(s => s.Embedding).HasColumnType($"vector({Scene.EmbeddingDimensions})");
             scene.Property(s => s.EmbeddingModel).HasMaxLength(200);
             scene.HasIndex(s => s.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+            scene.HasMany(s => s.SegmentEmbeddings).WithOne().HasForeignKey(e => e.SceneId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SceneSegmentEmbedding>(embedding =>
+        {
+            embedding.ToTable("scene_segment_embeddings");
+            embedding.HasKey(e => new { e.SceneId, e.Ordinal });
+            // No width: each model's own (see SceneSegmentEmbedding).
+            embedding.Property(e => e.Embedding).HasColumnType("vector");
         });
 
         builder.Entity<ChatLog>(log =>

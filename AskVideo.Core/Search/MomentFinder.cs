@@ -1,17 +1,22 @@
 namespace AskVideo.Core.Search;
 
 /// <summary>A transcript segment inside a retrieved scene, with the full-text lexemes it holds.</summary>
-public sealed record SegmentTerms(double Start, double End, string Text, IReadOnlyCollection<string> Terms);
+public sealed record SegmentTerms(double Start, double End, string Text, IReadOnlyCollection<string> Terms)
+{
+    /// <summary>The cosine similarity of the segment's embedding to the question's; null when either has none.</summary>
+    public double? Similarity { get; init; }
+}
 
 /// <summary>
 /// The few seconds of a passage that a citation points at: one segment, or a few consecutive ones.
 /// </summary>
 /// <param name="Evidence">The share (0 to 1) of the question's weighted words that the moment holds.</param>
 /// <param name="Shape">What the moment having the shape of the answer the question asks for adds to its score (<see cref="AnswerShape"/>, <see cref="MomentOptions.ShapeWeight"/>); 0 when it has not.</param>
-public sealed record Moment(double Start, double End, string Text, double Evidence, double Shape = 0)
+/// <param name="Meaning">What the moment's closest segment in meaning adds to its score: <see cref="MomentOptions.VectorWeight"/> times its cosine similarity to the question; 0 without embeddings.</param>
+public sealed record Moment(double Start, double End, string Text, double Evidence, double Shape = 0, double Meaning = 0)
 {
-    /// <summary>What the moment weighs against others: its evidence, and its shape.</summary>
-    public double Score => Evidence + Shape;
+    /// <summary>What the moment weighs against others: its evidence, its shape and its meaning.</summary>
+    public double Score => Evidence + Shape + Meaning;
 }
 
 /// <summary>How moments are cut out of passages.</summary>
@@ -43,6 +48,14 @@ public sealed class MomentOptions
     /// is not evidence that the videos cover the question.
     /// </summary>
     public double ShapeWeight { get; set; } = 0.15;
+
+    /// <summary>
+    /// What a moment's meaning counts for, with embeddings: the cosine similarity of its closest
+    /// segment to the question, times this, as a share of the question's whole weight. It finds
+    /// the sentence that says in other words what the question asks, and is not evidence that
+    /// the videos cover the question.
+    /// </summary>
+    public double VectorWeight { get; set; } = 0.5;
 }
 
 /// <summary>
@@ -94,7 +107,7 @@ public static class MomentFinder
         Func<SegmentTerms, bool>? fits)
     {
         var total = weights.Total;
-        var (bestFirst, bestLast, bestScore, bestKey, bestFits) = (from, from, 0.0, double.NegativeInfinity, false);
+        var (bestFirst, bestLast, bestScore, bestKey, bestFits, bestMeaning) = (from, from, 0.0, double.NegativeInfinity, false, 0.0);
         // Per word of the question, the largest weight held so far (its own, or a related word's).
         var found = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var first = from; first < to; first++)
@@ -102,6 +115,7 @@ public static class MomentFinder
             found.Clear();
             var score = 0.0;
             var fitting = false;
+            var meaning = 0.0;
             for (var last = first; last < to; last++)
             {
                 var duration = segments[last].End - segments[first].Start;
@@ -118,16 +132,19 @@ public static class MomentFinder
                     }
                 }
                 fitting |= fits?.Invoke(segments[last]) == true;
-                var key = score + (fitting ? options.ShapeWeight * total : 0) - options.LengthPenalty * total * duration / options.MaxSeconds;
-                if (score > 0 && key > bestKey)
+                meaning = Math.Max(meaning, options.VectorWeight * (segments[last].Similarity ?? 0));
+                var key = score + (fitting ? options.ShapeWeight * total : 0) + meaning * total
+                    - options.LengthPenalty * total * duration / options.MaxSeconds;
+                if ((score > 0 || meaning > 0) && key > bestKey)
                 {
-                    (bestFirst, bestLast, bestScore, bestKey, bestFits) = (first, last, score, key, fitting);
+                    (bestFirst, bestLast, bestScore, bestKey, bestFits, bestMeaning) = (first, last, score, key, fitting, meaning);
                 }
             }
         }
         (bestFirst, bestLast) = Widen(segments, from, to, bestFirst, bestLast, options);
         var moment = new Moment(
-            segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0, bestFits ? options.ShapeWeight : 0);
+            segments[bestFirst].Start, segments[bestLast].End, Join(segments, bestFirst, bestLast), total > 0 ? bestScore / total : 0,
+            bestFits ? options.ShapeWeight : 0, bestMeaning);
         return (moment, bestFirst, bestLast);
     }
 

@@ -48,6 +48,28 @@ public sealed class Scene
 
     /// <summary>The model that made <see cref="Embedding"/>; a scene made by another model is embedded again.</summary>
     public string? EmbeddingModel { get; set; }
+
+    /// <summary>
+    /// The embeddings of the scene's segments, by the same model as <see cref="Embedding"/>: what
+    /// a moment is chosen by beside the question's words. Empty when the model does not read the
+    /// scene's language, or when the scene has no embedding.
+    /// </summary>
+    public List<SceneSegmentEmbedding> SegmentEmbeddings { get; set; } = [];
+}
+
+/// <summary>
+/// The embedding of one of a scene's segments (<see cref="Scene.Segments"/>, by position), at the
+/// model's own width: a segment is short, and padding every one to
+/// <see cref="Scene.EmbeddingDimensions"/> would store mostly zeros.
+/// </summary>
+public sealed class SceneSegmentEmbedding
+{
+    public long SceneId { get; set; }
+
+    /// <summary>The segment's position in <see cref="Scene.Segments"/>, from 0.</summary>
+    public int Ordinal { get; set; }
+
+    public required Vector Embedding { get; set; }
 }
 
 /// <summary>One timed segment of a scene, as <see cref="Scene.Segments"/> stores it.</summary>

@@ -6,7 +6,9 @@ namespace AskVideo.Core.Search;
 public readonly record struct TimedText(double Start, double End, string Text);
 
 /// <summary>A scene <see cref="SceneBuilder"/> made: its time and text, and the timed segments (or pieces of one) it is made of.</summary>
-public sealed record BuiltScene(double Start, double End, string Text, IReadOnlyList<TimedText> Segments);
+/// <param name="Sources">For each of <paramref name="Segments"/>, the position of the input segment it comes from
+/// (a segment longer than the limit gives several pieces).</param>
+public sealed record BuiltScene(double Start, double End, string Text, IReadOnlyList<TimedText> Segments, IReadOnlyList<int> Sources);
 
 /// <summary>
 /// Groups a video's ordered segments into scenes of at most <c>maxTokens</c> tokens. A span that is
@@ -302,11 +304,13 @@ public static class SceneBuilder
         if (tokens <= maxTokens || to - from == 1)
         {
             var segments = new List<TimedText>(to - from);
+            var sources = new List<int>(to - from);
             for (var i = from; i < to; i++)
             {
                 segments.Add(new TimedText(units[i].Start, units[i].End, Text(units, i, i + 1)));
+                sources.Add(units[i].Segment);
             }
-            scenes.Add(new BuiltScene(units[from].Start, units[to - 1].End, Text(units, from, to), segments));
+            scenes.Add(new BuiltScene(units[from].Start, units[to - 1].End, Text(units, from, to), segments, sources));
             return;
         }
         var k = BestSplit(units, vectors, sums, from, to, tokens);

@@ -69,9 +69,10 @@ public sealed class SceneSearch(
         activity?.SetTag("askvideo.retrieval.method", method.ToString());
 
         // Both rankings run at once, each on its own connection.
-        var semanticTask = method != SearchMethod.FullText && embedder.Reads(question)
-            ? SemanticAsync(groupId, question, topK * 2, cancellationToken)
-            : Task.FromResult<IReadOnlyList<SceneHit>>([]);
+        var questionTask = method != SearchMethod.FullText && embedder.Reads(question)
+            ? EmbedQuestionAsync(question, cancellationToken)
+            : Task.FromResult<Vector?>(null);
+        var semanticTask = SemanticAsync(groupId, questionTask, topK * 2, cancellationToken);
         var terms = await QueryTerms.ReadAsync(dataSource, thesaurus, groupId, question, cancellationToken);
         IReadOnlyList<SceneHit> lexical = method != SearchMethod.Vector
             ? await FullTextAsync(groupId, terms, topK * 3, cancellationToken)
@@ -85,7 +86,8 @@ public sealed class SceneSearch(
         {
             return [];
         }
-        var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
+        var questionVector = await questionTask;
+        var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], questionVector, questionVector is null ? null : embedder.Model, cancellationToken);
         var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
         var shape = AnswerShape.Of(question);
         var questionWords = shape == AnswerKind.Person ? AnswerShape.WordsOf(question) : new HashSet<string>();
@@ -118,22 +120,24 @@ public sealed class SceneSearch(
     private static double Evidence(IReadOnlyList<SegmentTerms> segments, TermWeights weights) =>
         weights.Total > 0 ? weights.Held(segments.SelectMany(s => s.Terms)) / weights.Total : 0;
 
-    private async Task<IReadOnlyList<SceneHit>> SemanticAsync(int groupId, string question, int limit, CancellationToken cancellationToken)
+    /// <summary>The question's embedding; null when the embedding service fails, so that full-text search carries the question.</summary>
+    private async Task<Vector?> EmbedQuestionAsync(string question, CancellationToken cancellationToken)
     {
-        Vector vector;
         try
         {
-            vector = await embedder.EmbedAsync(question, cancellationToken);
+            return await embedder.EmbedAsync(question, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A question still deserves an answer when the embedding service is down: full-text carries it.
             logger.LogWarning(ex, "The question could not be embedded; retrieval falls back to full-text search.");
             Activity.Current?.AddEvent(new ActivityEvent("embedding_failed"));
-            return [];
+            return null;
         }
-        return await VectorAsync(groupId, vector, embedder.Model!, limit, cancellationToken);
     }
+
+    private async Task<IReadOnlyList<SceneHit>> SemanticAsync(int groupId, Task<Vector?> questionTask, int limit, CancellationToken cancellationToken) =>
+        await questionTask is { } vector ? await VectorAsync(groupId, vector, embedder.Model!, limit, cancellationToken) : [];
 
     /// <summary>Scenes holding the words of <paramref name="question"/>, best first by the weight of the words they hold.</summary>
     public async Task<IReadOnlyList<SceneHit>> FullTextAsync(int groupId, string question, int limit, CancellationToken cancellationToken) =>
@@ -189,15 +193,21 @@ public sealed class SceneSearch(
 
     /// <summary>
     /// The timed segments each scene is made of, in time order, with the lexemes the scene's
-    /// language makes of them (CJK text as its character pairs and its other words whole, as scenes are indexed). A scene
-    /// stored without its segments counts as one segment.
+    /// language makes of them (CJK text as its character pairs and its other words whole, as scenes are indexed)
+    /// and, given the question's embedding, each segment's cosine similarity to it where the scene's
+    /// segments were embedded by <paramref name="model"/>. A scene stored without its segments counts as one segment.
     /// </summary>
     private async Task<Dictionary<long, (string Language, IReadOnlyList<SegmentTerms> Segments)>> SegmentsAsync(
-        long[] sceneIds, CancellationToken cancellationToken)
+        long[] sceneIds, Vector? question, string? model, CancellationToken cancellationToken)
     {
+        // A segment's vector is as wide as its model makes it; the question's is padded with zeros,
+        // which the sub-vector drops.
         await using var query = dataSource.CreateCommand("""
             SELECT s."Id", coalesce(s."Language", ''), (x.e ->> 'start')::float8, (x.e ->> 'end')::float8, x.e ->> 'text',
-                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text'))
+                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text')),
+                   (SELECT (1 - (g."Embedding" <=> subvector($2::vector, 1, vector_dims(g."Embedding"))))::float8
+                    FROM scene_segment_embeddings AS g
+                    WHERE $2::vector IS NOT NULL AND s."EmbeddingModel" = $3 AND g."SceneId" = s."Id" AND g."Ordinal" = x.i - 1)
             FROM scenes AS s,
                  LATERAL jsonb_array_elements(coalesce(s."Segments",
                      jsonb_build_array(jsonb_build_object('start', s."Start", 'end', s."End", 'text', s."Text")))) WITH ORDINALITY AS x(e, i)
@@ -205,6 +215,8 @@ public sealed class SceneSearch(
             ORDER BY s."Id", x.i
             """);
         query.Parameters.Add(new() { Value = sceneIds });
+        query.Parameters.Add(new() { Value = question is null ? DBNull.Value : question, DataTypeName = "vector" });
+        query.Parameters.Add(new() { Value = model is null ? DBNull.Value : model, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var found = new Dictionary<long, (string, List<SegmentTerms>)>();
         await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
         {
@@ -222,7 +234,8 @@ public sealed class SceneSearch(
                 IReadOnlyCollection<string> terms = SearchText.HasCjk(text)
                     ? [.. SearchText.BigramTerms(text).Union(lexemes.Where(l => !SearchText.HasCjk(l)), StringComparer.Ordinal)]
                     : lexemes;
-                scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms));
+                double? similarity = reader.IsDBNull(6) ? null : reader.GetDouble(6);
+                scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms) { Similarity = similarity });
             }
         }
         return found.ToDictionary(f => f.Key, f => (f.Value.Item1, (IReadOnlyList<SegmentTerms>)f.Value.Item2));

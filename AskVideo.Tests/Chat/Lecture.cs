@@ -11,6 +11,9 @@ public static class Lecture
     /// <summary>Sentence 13 (130–140 s) holds the answer about the lens.</summary>
     public const int LensSentence = 13;
 
+    /// <summary>Sentence 19 (190–200 s): "Acetylene gas later allowed remote towers to run for months without any keeper."</summary>
+    public const int AcetyleneSentence = 19;
+
     /// <summary>Sentence 20 (200–210 s): "… and the last keepers retired."</summary>
     public const int KeepersRetireSentence = 20;
 

@@ -25,6 +25,7 @@ public sealed class FakeEmbeddings
 {
     private readonly ConcurrentQueue<RecordedEmbeddingRequest> _requests = new();
     private readonly InjectedFailures _failures = new();
+    private readonly ConcurrentDictionary<string, string> _meanings = new(StringComparer.Ordinal);
 
     /// <summary>The size of vectors when the request names no <c>dimensions</c>.</summary>
     public int DefaultDimensions { get; set; } = 1536;
@@ -46,9 +47,16 @@ public sealed class FakeEmbeddings
     /// <summary>The next <paramref name="times"/> requests get <paramref name="statusCode"/> (times -1: all of them).</summary>
     public void FailNext(int statusCode, int times = 1) => _failures.FailNext(statusCode, times);
 
-    /// <summary>Back to 1536 honoured dimensions with no failures, forgetting what was received.</summary>
+    /// <summary>
+    /// From now on the fake reads <paramref name="word"/> as <paramref name="meaning"/>, as a real
+    /// model places a word near the one it means: texts saying either are equally close.
+    /// </summary>
+    public void ReadAs(string word, string meaning) => _meanings[Stem(word.ToLowerInvariant())] = Stem(meaning.ToLowerInvariant());
+
+    /// <summary>Back to 1536 honoured dimensions with no failures and no meanings, forgetting what was received.</summary>
     public void Reset()
     {
+        _meanings.Clear();
         FailNext(500, 0);
         DefaultDimensions = 1536;
         ForcedDimensions = null;
@@ -63,13 +71,16 @@ public sealed class FakeEmbeddings
     /// index (sign from another bit of the same stable hash), then the sum is L2-normalised. A text
     /// without tokens gets e0.
     /// </summary>
-    public static float[] Vector(string text, int dimensions)
+    public static float[] Vector(string text, int dimensions) => Vector(text, dimensions, null);
+
+    private static float[] Vector(string text, int dimensions, IReadOnlyDictionary<string, string>? meanings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         var vector = new float[dimensions];
         Span<byte> utf8 = stackalloc byte[256];
-        foreach (var token in Tokens(text))
+        foreach (var read in Tokens(text))
         {
+            var token = meanings?.GetValueOrDefault(read) ?? read;
             var bytes = Encoding.UTF8.GetByteCount(token) <= utf8.Length ? utf8[..Encoding.UTF8.GetBytes(token, utf8)] : Encoding.UTF8.GetBytes(token);
             var hash = XxHash64.HashToUInt64(bytes);
             vector[(int)((uint)hash % (uint)dimensions)] += (hash >> 63) == 0 ? 1 : -1;
@@ -177,7 +188,7 @@ public sealed class FakeEmbeddings
             @object = "list",
             data = request.Inputs.Select((input, index) =>
             {
-                var vector = Vector(input, dimensions);
+                var vector = Vector(input, dimensions, _meanings);
                 return new { @object = "embedding", index, embedding = base64 ? (object)Base64(vector) : vector };
             }),
             model = request.Model ?? "fake-embedding",

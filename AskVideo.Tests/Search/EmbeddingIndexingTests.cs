@@ -80,6 +80,40 @@ public sealed class EmbeddingIndexingTests(IndexingTestbed bed) : IClassFixture<
         Assert.Equal([string.Join(' ', cooking), string.Join(' ', space)], scenes.Select(s => s.Text));
         Assert.Contains(requests, r => r.Inputs.SequenceEqual(scenes.Select(s => s.Text)));
         Assert.All(scenes, scene => Assert.Equal((ModelA, "ja"), (scene.EmbeddingModel, scene.Language)));
+        // Its moments are chosen by words alone.
+        Assert.Empty(await db.Set<SceneSegmentEmbedding>().Where(e => scenes.Select(x => x.Id).Contains(e.SceneId)).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Each_scene_keeps_one_embedding_per_segment_in_order_as_wide_as_the_model_makes_it()
+    {
+        // A model that makes 384 dimensions whatever it is asked: scenes are padded to 1536, segments are not.
+        bed.OpenAi.Embeddings.ForcedDimensions = 384;
+        bed.OpenAi.Transcriptions.AnswerWithSegments("english", [.. s_cooking, .. s_space]);
+        await using var worker = bed.StartWorker(ModelA);
+
+        var queued = await bed.QueueAsync(await bed.Media.TimeCodedToneAsync(60, Ct));
+        var video = await bed.WaitUntilDoneAsync(queued.VideoId, s_timeout);
+
+        Assert.Equal(VideoStatus.Completed, video.Status);
+        await using var db = bed.OpenDb();
+        var scenes = await db.ScenesAsync(queued.VideoId);
+        Assert.Equal(2, scenes.Count);
+        foreach (var scene in scenes)
+        {
+            var segments = System.Text.Json.JsonSerializer.Deserialize<List<SceneSegment>>(scene.Segments!)!;
+            var embeddings = await db.Set<SceneSegmentEmbedding>().AsNoTracking()
+                .Where(e => e.SceneId == scene.Id).OrderBy(e => e.Ordinal).ToListAsync(Ct);
+            Assert.Equal(Scene.EmbeddingDimensions, scene.Embedding!.ToArray().Length);
+            Assert.Equal(Enumerable.Range(0, segments.Count), embeddings.Select(e => e.Ordinal));
+            Assert.All(embeddings.Zip(segments), pair =>
+            {
+                var vector = pair.First.Embedding.ToArray();
+                Assert.Equal(384, vector.Length);
+                var expected = Fakes.FakeEmbeddings.Vector(pair.Second.Text, 384);
+                Assert.True(vector.Zip(expected, (a, b) => a * b).Sum() > 0.999, $"segment {pair.First.Ordinal} holds the embedding of its own text");
+            });
+        }
     }
 
     [Fact]

@@ -28,6 +28,29 @@ public sealed class MomentFinderTests
     }
 
     [Fact]
+    public void With_embeddings_the_segment_closest_in_meaning_beats_one_that_only_shares_a_common_word()
+    {
+        SegmentTerms[] segments =
+        [
+            new(0, 10, "Fog rolled in over the harbour.", ["fog", "harbour"]) { Similarity = 0.12 },
+            new(10, 20, "Sailors feared the fog more than storms.", ["sailor", "fog", "storm"]) { Similarity = 0.31 },
+            new(20, 30, "Horns sounded every minute so ships could steer clear of the rocks.", ["horn", "ship", "steer", "rock"]) { Similarity = 0.74 },
+            new(30, 40, "Then the season turned.", ["season", "turn"]) { Similarity = 0.05 },
+        ];
+        var weights = new Dictionary<string, double> { ["fog"] = 1, ["warn"] = 2, ["vessel"] = 2 };
+        var wordsOnly = segments.Select(s => s with { Similarity = null }).ToList();
+
+        var byWords = MomentFinder.Best(wordsOnly, weights, Options);
+        var byMeaning = MomentFinder.Best(segments, weights, Options);
+
+        Assert.True(byWords.Start < 20, $"words alone: {byWords.Start}-{byWords.End}");
+        Assert.Equal(0, byWords.Meaning);
+        Assert.True(byMeaning.Start <= 20 && byMeaning.End >= 30, $"by meaning: {byMeaning.Start}-{byMeaning.End}");
+        Assert.Equal(Options.VectorWeight * 0.74, byMeaning.Meaning, 6);
+        Assert.Equal(byMeaning.Evidence + byMeaning.Meaning, byMeaning.Score, 6);
+    }
+
+    [Fact]
     public void A_moment_never_spans_more_than_the_limit_even_when_words_are_spread_further()
     {
         SegmentTerms[] segments = [.. Enumerable.Range(0, 12).Select(i => Segment(i * 10, i * 10 + 10, $"w{i}"))];

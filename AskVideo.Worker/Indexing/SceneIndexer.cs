@@ -45,11 +45,11 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
 
         var spoken = segments.Where(s => SceneBuilder.CountTokens(s.Text) > 0).ToList();
         IReadOnlyList<BuiltScene> parts;
-        if (spoken.Sum(s => SceneBuilder.CountTokens(s.Text)) <= maxTokens
-            || !embedder.Reads(string.Concat(spoken.Take(ReadSample).Select(s => s.Text))))
+        IReadOnlyList<ReadOnlyMemory<float>>? vectors = null;
+        if (!embedder.Reads(string.Concat(spoken.Take(ReadSample).Select(s => s.Text))))
         {
-            // One scene whatever the vectors say, so the segments need not be embedded; or a model
-            // that does not read this language, which would split on noise: TF-IDF splits it.
+            // A model that does not read this language would split on noise, and choose moments by
+            // it: TF-IDF splits it, and its moments are chosen by words.
             using (Telemetry.Source.StartActivity("scenes.split"))
             {
                 parts = SceneBuilder.Build(spoken, maxTokens);
@@ -57,14 +57,15 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
         }
         else
         {
-            IReadOnlyList<Vector> vectors;
+            // Each segment's vector splits the transcript where the topic changes, and is kept to
+            // choose the moment that means what a question asks.
             using (Telemetry.Source.StartActivity("scenes.embed_segments"))
             {
-                vectors = await embedder.EmbedAsync([.. spoken.Select(s => s.Text)], cancellationToken);
+                vectors = await embedder.EmbedNativeAsync([.. spoken.Select(s => s.Text)], cancellationToken);
             }
             using (Telemetry.Source.StartActivity("scenes.split"))
             {
-                parts = SceneBuilder.Build(spoken, [.. vectors.Select(v => v.Memory)], maxTokens);
+                parts = SceneBuilder.Build(spoken, vectors, maxTokens);
             }
         }
 
@@ -77,7 +78,16 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
             }
         }
         activity?.SetTag("askvideo.index.scenes", parts.Count);
-        return [.. parts.Select((part, i) => ToScene(videoId, i, part, language, embeddings[i], model))];
+        return [.. parts.Select((part, i) =>
+        {
+            var scene = ToScene(videoId, i, part, language, embeddings[i], model);
+            if (vectors is not null)
+            {
+                scene.SegmentEmbeddings = [.. part.Sources.Select((source, ordinal) =>
+                    new SceneSegmentEmbedding { Ordinal = ordinal, Embedding = new Vector(vectors[source]) })];
+            }
+            return scene;
+        })];
     }
 
     /// <summary>

@@ -534,6 +534,23 @@ namespace AskVideo.Core.Data.Migrations
                     b.ToTable("scenes", (string)null);
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Search.SceneSegmentEmbedding", b =>
+                {
+                    b.Property<long>("SceneId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<Vector>("Embedding")
+                        .IsRequired()
+                        .HasColumnType("vector");
+
+                    b.HasKey("SceneId", "Ordinal");
+
+                    b.ToTable("scene_segment_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("AskVideo.Core.Videos.TranscriptSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -868,6 +885,15 @@ namespace AskVideo.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AskVideo.Core.Search.SceneSegmentEmbedding", b =>
+                {
+                    b.HasOne("AskVideo.Core.Search.Scene", null)
+                        .WithMany("SegmentEmbeddings")
+                        .HasForeignKey("SceneId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AskVideo.Core.Videos.TranscriptSegment", b =>
                 {
                     b.HasOne("AskVideo.Core.Videos.Video", null)
@@ -940,6 +966,11 @@ namespace AskVideo.Core.Data.Migrations
             modelBuilder.Entity("AskVideo.Core.Groups.VideoGroup", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("AskVideo.Core.Search.Scene", b =>
+                {
+                    b.Navigation("SegmentEmbeddings");
                 });
 
             modelBuilder.Entity("AskVideo.Core.Videos.Video", b =>
