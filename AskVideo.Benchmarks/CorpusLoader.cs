@@ -117,7 +117,7 @@ internal static class CorpusLoader
                     await writer.StartRowAsync();
                     await writer.WriteAsync(id, NpgsqlDbType.Bigint);
                     await writer.WriteAsync(ordinal, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(new Vector(HashedEmbedding.Vector(texts[ordinal])), "vector");
+                    await writer.WriteAsync(new HalfVector(HashedEmbedding.Vector(texts[ordinal]).Select(f => (Half)f).ToArray()), "halfvec");
                 }
             }
             await writer.CompleteAsync();

@@ -84,19 +84,21 @@ internal static class RetrievalBenchmark
             await reindex.ExecuteNonQueryAsync();
         }
         Console.WriteLine($"retrieval: HNSW index built in {build.Elapsed.TotalSeconds:0.0} s (REINDEX, default maintenance_work_mem)");
-        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE scenes; ANALYZE videos; ANALYZE video_group_members; ANALYZE video_terms; CHECKPOINT", connection))
+        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE scenes; VACUUM ANALYZE scene_segment_embeddings; ANALYZE videos; ANALYZE video_group_members; ANALYZE video_terms; CHECKPOINT", connection))
         {
             await analyze.ExecuteNonQueryAsync();
         }
         await using var sizes = new NpgsqlCommand("""
             SELECT pg_size_pretty(pg_relation_size('scenes')), pg_size_pretty(pg_total_relation_size('scenes')),
                    pg_size_pretty(pg_relation_size('"IX_scenes_Embedding"')), pg_size_pretty(pg_relation_size('"IX_scenes_SearchVector"')),
-                   current_setting('shared_buffers'), current_setting('work_mem')
+                   current_setting('shared_buffers'), current_setting('work_mem'),
+                   pg_size_pretty(pg_total_relation_size('scene_segment_embeddings')), (SELECT count(*) FROM scene_segment_embeddings)
             """, connection);
         await using var reader = await sizes.ExecuteReaderAsync();
         await reader.ReadAsync();
         Console.WriteLine($"retrieval: scenes heap {reader.GetString(0)}, with indexes and TOAST {reader.GetString(1)}; HNSW {reader.GetString(2)}, " +
-            $"GIN {reader.GetString(3)}; shared_buffers {reader.GetString(4)}, work_mem {reader.GetString(5)}");
+            $"GIN {reader.GetString(3)}; segment embeddings {reader.GetString(6)} ({reader.GetInt64(7):N0} segments, half precision); " +
+            $"shared_buffers {reader.GetString(4)}, work_mem {reader.GetString(5)}");
     }
 
     private static Task<IReadOnlyList<Passage>> SearchAsync(IServiceProvider provider, int groupId, string question, SearchMethod method) =>

@@ -175,7 +175,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             embedding.ToTable("scene_segment_embeddings");
             embedding.HasKey(e => new { e.SceneId, e.Ordinal });
             // No width: each model's own (see SceneSegmentEmbedding).
-            embedding.Property(e => e.Embedding).HasColumnType("vector");
+            embedding.Property(e => e.Embedding).HasColumnType("halfvec");
         });
 
         builder.Entity<ChatLog>(log =>

@@ -53,9 +53,10 @@ public sealed class MomentOptions
     /// What a moment's meaning counts for, with embeddings: the cosine similarity of its closest
     /// segment to the question, times this, as a share of the question's whole weight. It finds
     /// the sentence that says in other words what the question asks, and is not evidence that
-    /// the videos cover the question.
+    /// the videos cover the question. 2 is the middle of the best range on the quality benchmark
+    /// with all-MiniLM-L6-v2 (1 to 3 gave hit@1 0.713 to 0.728; 0, words alone, 0.678).
     /// </summary>
-    public double VectorWeight { get; set; } = 0.5;
+    public double VectorWeight { get; set; } = 2;
 }
 
 /// <summary>

@@ -59,8 +59,9 @@ public sealed class Scene
 
 /// <summary>
 /// The embedding of one of a scene's segments (<see cref="Scene.Segments"/>, by position), at the
-/// model's own width: a segment is short, and padding every one to
-/// <see cref="Scene.EmbeddingDimensions"/> would store mostly zeros.
+/// model's own width and in half precision: there are many segments, padding every one to
+/// <see cref="Scene.EmbeddingDimensions"/> would store mostly zeros, and half precision changes
+/// which moment is closest to a question only between near ties.
 /// </summary>
 public sealed class SceneSegmentEmbedding
 {
@@ -69,7 +70,7 @@ public sealed class SceneSegmentEmbedding
     /// <summary>The segment's position in <see cref="Scene.Segments"/>, from 0.</summary>
     public int Ordinal { get; set; }
 
-    public required Vector Embedding { get; set; }
+    public required HalfVector Embedding { get; set; }
 }
 
 /// <summary>One timed segment of a scene, as <see cref="Scene.Segments"/> stores it.</summary>

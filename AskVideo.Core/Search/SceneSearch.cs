@@ -86,8 +86,15 @@ public sealed class SceneSearch(
         {
             return [];
         }
-        var questionVector = await questionTask;
-        var segments = await SegmentsAsync([.. pool.Select(h => h.Id)], questionVector, questionVector is null ? null : embedder.Model, cancellationToken);
+        // With embeddings, the segments of the best candidates of each ranking come with their
+        // closeness in meaning to the question, read beside the segments themselves.
+        var segmentsTask = SegmentsAsync([.. pool.Select(h => h.Id)], cancellationToken);
+        var closeness = await questionTask is { } vector && moments.Value.VectorWeight > 0
+            ? await SegmentSimilaritiesAsync(
+                [.. lexical.Take(topK).Concat(semantic.Take(topK)).Select(h => h.Id).Distinct()], vector, embedder.Model!, cancellationToken)
+            : [];
+        var segments = await segmentsTask;
+        activity?.SetTag("askvideo.retrieval.scenes_with_meaning", closeness.Count);
         var similarity = semantic.ToDictionary(h => h.Id, h => h.Rank);
         var shape = AnswerShape.Of(question);
         var questionWords = shape == AnswerKind.Person ? AnswerShape.WordsOf(question) : new HashSet<string>();
@@ -98,6 +105,10 @@ public sealed class SceneSearch(
             foreach (var hit in pool)
             {
                 var (language, parts) = segments.GetValueOrDefault(hit.Id, ("", [new SegmentTerms(hit.Start, hit.End, hit.Text, [])]));
+                if (closeness.TryGetValue(hit.Id, out var near))
+                {
+                    parts = [.. parts.Select((p, ordinal) => p with { Similarity = near.TryGetValue(ordinal, out var c) ? c : null })];
+                }
                 var weights = terms.WeightsFor(language);
                 var found = MomentFinder.Top(parts, weights, moments.Value, moments.Value.PerScene, fits);
                 var scene = Evidence(parts, weights);
@@ -193,21 +204,15 @@ public sealed class SceneSearch(
 
     /// <summary>
     /// The timed segments each scene is made of, in time order, with the lexemes the scene's
-    /// language makes of them (CJK text as its character pairs and its other words whole, as scenes are indexed)
-    /// and, given the question's embedding, each segment's cosine similarity to it where the scene's
-    /// segments were embedded by <paramref name="model"/>. A scene stored without its segments counts as one segment.
+    /// language makes of them (CJK text as its character pairs and its other words whole, as scenes are indexed). A scene
+    /// stored without its segments counts as one segment.
     /// </summary>
     private async Task<Dictionary<long, (string Language, IReadOnlyList<SegmentTerms> Segments)>> SegmentsAsync(
-        long[] sceneIds, Vector? question, string? model, CancellationToken cancellationToken)
+        long[] sceneIds, CancellationToken cancellationToken)
     {
-        // A segment's vector is as wide as its model makes it; the question's is padded with zeros,
-        // which the sub-vector drops.
         await using var query = dataSource.CreateCommand("""
             SELECT s."Id", coalesce(s."Language", ''), (x.e ->> 'start')::float8, (x.e ->> 'end')::float8, x.e ->> 'text',
-                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text')),
-                   (SELECT (1 - (g."Embedding" <=> subvector($2::vector, 1, vector_dims(g."Embedding"))))::float8
-                    FROM scene_segment_embeddings AS g
-                    WHERE $2::vector IS NOT NULL AND s."EmbeddingModel" = $3 AND g."SceneId" = s."Id" AND g."Ordinal" = x.i - 1)
+                   tsvector_to_array(to_tsvector(askvideo_search_config(s."Language"), x.e ->> 'text'))
             FROM scenes AS s,
                  LATERAL jsonb_array_elements(coalesce(s."Segments",
                      jsonb_build_array(jsonb_build_object('start', s."Start", 'end', s."End", 'text', s."Text")))) WITH ORDINALITY AS x(e, i)
@@ -215,8 +220,6 @@ public sealed class SceneSearch(
             ORDER BY s."Id", x.i
             """);
         query.Parameters.Add(new() { Value = sceneIds });
-        query.Parameters.Add(new() { Value = question is null ? DBNull.Value : question, DataTypeName = "vector" });
-        query.Parameters.Add(new() { Value = model is null ? DBNull.Value : model, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var found = new Dictionary<long, (string, List<SegmentTerms>)>();
         await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
         {
@@ -234,11 +237,43 @@ public sealed class SceneSearch(
                 IReadOnlyCollection<string> terms = SearchText.HasCjk(text)
                     ? [.. SearchText.BigramTerms(text).Union(lexemes.Where(l => !SearchText.HasCjk(l)), StringComparer.Ordinal)]
                     : lexemes;
-                double? similarity = reader.IsDBNull(6) ? null : reader.GetDouble(6);
-                scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms) { Similarity = similarity });
+                scene.Item2.Add(new SegmentTerms(reader.GetDouble(2), reader.GetDouble(3), text, terms));
             }
         }
         return found.ToDictionary(f => f.Key, f => (f.Value.Item1, (IReadOnlyList<SegmentTerms>)f.Value.Item2));
+    }
+
+    /// <summary>
+    /// For each of the scenes whose segments <paramref name="model"/> embedded, each segment's cosine
+    /// similarity to the question's <paramref name="vector"/>, by the segment's position.
+    /// </summary>
+    private async Task<Dictionary<long, Dictionary<int, double>>> SegmentSimilaritiesAsync(
+        long[] sceneIds, Vector vector, string model, CancellationToken cancellationToken)
+    {
+        // A segment's vector is as wide as its model makes it, in half precision; the question's is
+        // padded with zeros, which the sub-vector drops.
+        await using var query = dataSource.CreateCommand("""
+            SELECT s."Id", g."Ordinal", (1 - (g."Embedding" <=> subvector($2, 1, vector_dims(g."Embedding"))::halfvec))::float8
+            FROM scenes AS s
+            CROSS JOIN LATERAL (
+                SELECT e."Ordinal", e."Embedding" FROM scene_segment_embeddings AS e WHERE e."SceneId" = s."Id") AS g
+            WHERE s."Id" = ANY($1) AND s."EmbeddingModel" = $3
+            """);
+        query.Parameters.Add(new() { Value = sceneIds });
+        query.Parameters.Add(new() { Value = vector });
+        query.Parameters.Add(new() { Value = model });
+        var found = new Dictionary<long, Dictionary<int, double>>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt64(0);
+            if (!found.TryGetValue(id, out var scene))
+            {
+                found[id] = scene = [];
+            }
+            scene[reader.GetInt32(1)] = reader.GetDouble(2);
+        }
+        return found;
     }
 
     /// <summary>

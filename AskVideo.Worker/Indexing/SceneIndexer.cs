@@ -84,7 +84,7 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
             if (vectors is not null)
             {
                 scene.SegmentEmbeddings = [.. part.Sources.Select((source, ordinal) =>
-                    new SceneSegmentEmbedding { Ordinal = ordinal, Embedding = new Vector(vectors[source]) })];
+                    new SceneSegmentEmbedding { Ordinal = ordinal, Embedding = Half(vectors[source].Span) })];
             }
             return scene;
         })];
@@ -101,6 +101,16 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
         var parts = SceneBuilder.Build(segments, MaxTokens);
         activity?.SetTag("askvideo.index.scenes", parts.Count);
         return [.. parts.Select((part, i) => ToScene(videoId, i, part, language, null, null))];
+    }
+
+    private static HalfVector Half(ReadOnlySpan<float> vector)
+    {
+        var half = new Half[vector.Length];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            half[i] = (Half)vector[i];
+        }
+        return new HalfVector(half);
     }
 
     private static Scene ToScene(int videoId, int index, BuiltScene part, string? language, Vector? embedding, string? model) => new()

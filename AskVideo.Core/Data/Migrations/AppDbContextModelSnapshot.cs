@@ -542,9 +542,9 @@ namespace AskVideo.Core.Data.Migrations
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer");
 
-                    b.Property<Vector>("Embedding")
+                    b.Property<HalfVector>("Embedding")
                         .IsRequired()
-                        .HasColumnType("vector");
+                        .HasColumnType("halfvec");
 
                     b.HasKey("SceneId", "Ordinal");
 

@@ -14,7 +14,7 @@ using Pgvector;
 namespace AskVideo.Core.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130121249_SegmentEmbeddings")]
+    [Migration("20261130125244_SegmentEmbeddings")]
     partial class SegmentEmbeddings
     {
         /// <inheritdoc />
@@ -545,9 +545,9 @@ namespace AskVideo.Core.Data.Migrations
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer");
 
-                    b.Property<Vector>("Embedding")
+                    b.Property<HalfVector>("Embedding")
                         .IsRequired()
-                        .HasColumnType("vector");
+                        .HasColumnType("halfvec");
 
                     b.HasKey("SceneId", "Ordinal");
 

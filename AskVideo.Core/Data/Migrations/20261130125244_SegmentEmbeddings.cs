@@ -22,7 +22,7 @@ namespace AskVideo.Core.Data.Migrations
                 {
                     SceneId = table.Column<long>(type: "bigint", nullable: false),
                     Ordinal = table.Column<int>(type: "integer", nullable: false),
-                    Embedding = table.Column<Vector>(type: "vector", nullable: false)
+                    Embedding = table.Column<HalfVector>(type: "halfvec", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,7 +35,11 @@ namespace AskVideo.Core.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // In the row, not in TOAST: a question reads the vectors of a few hundred segments, and
+            // one page read each is cheaper than a TOAST lookup and its chunks. A vector is at most
+            // 1536 dimensions (SceneEmbedder refuses wider), about 3 KB in half precision, which fits in a page.
             migrationBuilder.Sql("""
+                ALTER TABLE scene_segment_embeddings ALTER COLUMN "Embedding" SET STORAGE PLAIN;
                 UPDATE scenes SET "EmbeddingModel" = NULL WHERE "EmbeddingModel" IS NOT NULL;
                 """);
         }
