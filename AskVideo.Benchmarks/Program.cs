@@ -4,7 +4,7 @@ using AskVideo.Benchmarks.Quality;
 // Usage: dotnet AskVideo.Benchmarks.dll [upload] [web-upload] [queue] [pipeline] [media] [retrieval] [first-token] [local-embeddings]
 //        [faults [--duration SECONDS] [--only R1,R2,R3,R6]] [long-recording [--latency SECONDS] [--parallel N,M]]
 //        [detail [--seconds N]]
-//        [quality [--embeddings [local]] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
+//        [quality [--embeddings none|hashing|local] [--scene-tokens N] [--dump FILE] [--evidence FILE]]   (default: all but quality)
 // Run through bench/run.sh, which builds everything in Release first.
 var root = Repository.Root();
 var scenarios = args.Length > 0 ? args : ["upload", "web-upload", "queue", "pipeline", "media", "retrieval", "first-token", "local-embeddings"];
@@ -17,8 +17,7 @@ for (var i = 0; i < scenarios.Length; i++)
     var options = new List<string>();
     while (i + 1 < scenarios.Length && (scenarios[i + 1].StartsWith("--", StringComparison.Ordinal)
         || (options.Count > 0 && options[^1] is "--scene-tokens" or "--dump" or "--evidence" or "--duration" or "--only"
-            or "--latency" or "--parallel" or "--seconds")
-        || (options.Count > 0 && options[^1] == "--embeddings" && scenarios[i + 1] == "local")))
+            or "--latency" or "--parallel" or "--seconds" or "--embeddings")))
     {
         options.Add(scenarios[++i]);
     }

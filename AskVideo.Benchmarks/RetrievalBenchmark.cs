@@ -84,7 +84,7 @@ internal static class RetrievalBenchmark
             await reindex.ExecuteNonQueryAsync();
         }
         Console.WriteLine($"retrieval: HNSW index built in {build.Elapsed.TotalSeconds:0.0} s (REINDEX, default maintenance_work_mem)");
-        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE scenes; VACUUM ANALYZE scene_segment_embeddings; ANALYZE videos; ANALYZE video_group_members; ANALYZE video_terms; CHECKPOINT", connection))
+        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE scenes, scene_segment_embeddings; ANALYZE videos; ANALYZE video_group_members; ANALYZE video_terms; CHECKPOINT", connection))
         {
             await analyze.ExecuteNonQueryAsync();
         }

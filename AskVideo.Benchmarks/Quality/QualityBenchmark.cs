@@ -11,8 +11,10 @@ namespace AskVideo.Benchmarks.Quality;
 /// corpus of bench/quality (short lectures and long course recordings, English and Japanese) is
 /// indexed by the running Worker's own index jobs, then every question is asked through the real
 /// <c>POST /api/chat/</c> as the owner, and the returned citations and answers are scored.
-/// Options: <c>--embeddings</c> (the loopback hashing embeddings model), <c>--embeddings local</c> (the
-/// local embeddings service, all-MiniLM-L6-v2, as a local run without a provider uses it), <c>--scene-tokens N</c>
+/// By default with the local embeddings service (all-MiniLM-L6-v2, started in-process on loopback), as
+/// a local run without a provider uses it. Options: <c>--embeddings none</c> (words alone, as with
+/// <c>AppHost:LocalEmbeddings=false</c>), <c>--embeddings hashing</c> (the loopback hashing embeddings
+/// model), <c>--embeddings local</c> (the default), <c>--scene-tokens N</c>
 /// (the Worker's <c>Indexing:SceneMaxTokens</c> instead of its default), <c>--dump FILE</c>
 /// (per-question results as JSON), <c>--evidence FILE</c> (what retrieval weighed per ask, see
 /// <see cref="EvidenceDump"/>).
@@ -120,22 +122,21 @@ internal static class QualityBenchmark
 
     private static Options Parse(IReadOnlyList<string> arguments)
     {
-        var options = new Options(EmbeddingsModel.None, null, null);
+        var options = new Options(EmbeddingsModel.Local, null, null);
         for (var i = 0; i < arguments.Count; i++)
         {
             options = arguments[i] switch
             {
-                "--embeddings" when i + 1 < arguments.Count && arguments[i + 1] == "local" => options with { Embeddings = EmbeddingsModel.Local },
-                "--embeddings" => options with { Embeddings = EmbeddingsModel.Hashing },
+                "--embeddings" when i + 1 < arguments.Count && Enum.TryParse<EmbeddingsModel>(arguments[i + 1], ignoreCase: true, out var model)
+                    => options with { Embeddings = model },
                 "--scene-tokens" when i + 1 < arguments.Count && int.TryParse(arguments[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0
                     => options with { SceneTokens = n },
                 "--dump" when i + 1 < arguments.Count => options with { Dump = arguments[i + 1] },
                 "--evidence" when i + 1 < arguments.Count => options with { Evidence = arguments[i + 1] },
                 _ => throw new ArgumentException(
-                    $"quality: unknown option {arguments[i]}; use --embeddings [local], --scene-tokens N (N > 0), --dump FILE, --evidence FILE"),
+                    $"quality: unknown option {arguments[i]}; use --embeddings none|hashing|local, --scene-tokens N (N > 0), --dump FILE, --evidence FILE"),
             };
-            if (arguments[i] is "--scene-tokens" or "--dump" or "--evidence"
-                || (arguments[i] == "--embeddings" && i + 1 < arguments.Count && arguments[i + 1] == "local"))
+            if (arguments[i] is "--scene-tokens" or "--dump" or "--evidence" or "--embeddings")
             {
                 i++;
             }
