@@ -45,7 +45,9 @@ public enum SearchMethod
 /// Candidates: scenes holding any of the rarer words or two of the common ones, ranked by the
 /// weight of the words they hold; with embeddings, also the nearest scenes by cosine distance
 /// (HNSW). Then every candidate's segments are read and the best window of at most
-/// <see cref="MomentOptions.MaxSeconds"/> found (<see cref="MomentFinder"/>): a scene ranks by the
+/// <see cref="MomentOptions.MaxSeconds"/> found (<see cref="MomentFinder"/>), by the question's words
+/// and, for the best candidates of each ranking whose segments were embedded, by how close in
+/// meaning each segment is to the question (<see cref="MomentOptions.VectorWeight"/>): a scene ranks by the
 /// share of the question's weight its best moment holds, plus a smaller share for the scene as a
 /// whole (its topic), plus its vector similarity. A long scene no longer wins by length.
 /// The top k are spread across videos (at most half from one video), and adjacent scenes of one

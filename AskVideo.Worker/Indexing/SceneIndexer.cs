@@ -10,9 +10,11 @@ namespace AskVideo.Worker.Indexing;
 /// <summary>
 /// Turns a video's transcript segments into the scenes to store: the one place that builds and
 /// embeds scenes, for the pipeline's index stage, for index jobs (after a transcript edit) and for
-/// the embedding refresher. With an embedding model, the segments are
-/// embedded and split on those vectors, then each scene's text is embedded for vector search;
-/// without one, the split runs on TF-IDF vectors and scenes carry no embedding. Every scene gets
+/// the embedding refresher. With an embedding model that reads the video's language, the segments
+/// are embedded and split on those vectors, which each scene keeps (<see cref="Scene.SegmentEmbeddings"/>)
+/// to choose moments by meaning, then each scene's text is embedded for vector search. With a
+/// model that does not read the language, the split runs on TF-IDF vectors and only the scenes are
+/// embedded; without a model, scenes carry no embedding. Every scene gets
 /// its language (which picks the full-text configuration) and, for CJK text, the bigram text that
 /// the full-text vector is built from.
 /// </summary>
