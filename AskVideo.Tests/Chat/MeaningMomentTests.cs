@@ -1,7 +1,5 @@
 using System.Net;
-using AskVideo.Tests.Fakes;
 using AskVideo.Tests.Infrastructure;
-using AskVideo.Tests.Videos;
 
 namespace AskVideo.Tests.Chat;
 
@@ -9,39 +7,7 @@ namespace AskVideo.Tests.Chat;
 /// The Api in extractive mode (no chat model) and a Worker, both with an embedding model on the
 /// fake server, so moments are chosen by the question's words and by meaning.
 /// </summary>
-public sealed class MeaningApiFactory(TestServices services) : ApiFactory(services)
-{
-    public const string EmbeddingModel = "fake-embed-meaning";
-
-    public FakeOpenAiServer OpenAi { get; private set; } = null!;
-    public InProcessWorker Worker { get; private set; } = null!;
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel),
-        // The fake's bag-of-words vectors are less similar than a real model's for related texts.
-        ["Chat:MinSimilarity"] = "0.1",
-    };
-
-    public override async ValueTask InitializeAsync()
-    {
-        // The server must be up before the Api reads its settings.
-        OpenAi = await FakeOpenAiServer.StartAsync();
-        await base.InitializeAsync();
-        Worker = WorkerHost.StartInProcess(Servers, new WorkerSettings(DatabaseConnectionString, MediaRoot)
-        {
-            Transcription = OpenAi.ConnectionString(),
-            Extra = new Dictionary<string, string?> { ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel) },
-        });
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await Worker.DisposeAsync();
-        await OpenAi.DisposeAsync();
-        await base.DisposeAsync();
-    }
-}
+public sealed class MeaningApiFactory(TestServices services) : FakeAiApiFactory(services, "fake-embed-meaning", chatModel: null);
 
 /// <summary>With embeddings, the moment cited is the one that means what the question asks, even in other words.</summary>
 public sealed class MeaningMomentTests(MeaningApiFactory api) : IClassFixture<MeaningApiFactory>

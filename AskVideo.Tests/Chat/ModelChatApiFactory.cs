@@ -5,24 +5,32 @@ using AskVideo.Tests.Videos;
 namespace AskVideo.Tests.Chat;
 
 /// <summary>
-/// The Api and a Worker with every AI connection configured (transcription, chat, embeddings),
-/// all pointing at one fake OpenAI-compatible server, so the real client code runs over HTTP.
+/// The Api and a Worker with an embedding model and, when one is named, a chat model (else answers
+/// are extractive), all pointing at one fake OpenAI-compatible server, so the real client code runs
+/// over HTTP.
 /// </summary>
-public sealed class ModelChatApiFactory(TestServices services) : ApiFactory(services)
+public abstract class FakeAiApiFactory(TestServices services, string embeddingModel, string? chatModel) : ApiFactory(services)
 {
-    public const string ChatModel = "fake-chat-1";
-    public const string EmbeddingModel = "fake-embed-1";
-
     public FakeOpenAiServer OpenAi { get; private set; } = null!;
     public InProcessWorker Worker { get; private set; } = null!;
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings
     {
-        ["ConnectionStrings:chat"] = OpenAi.ConnectionString(model: ChatModel),
-        ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel),
-        // The fake's bag-of-words vectors are less similar than a real model's for related texts.
-        ["Chat:MinSimilarity"] = "0.1",
-    };
+        get
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: embeddingModel),
+                // The fake's bag-of-words vectors are less similar than a real model's for related texts.
+                ["Chat:MinSimilarity"] = "0.1",
+            };
+            if (chatModel is not null)
+            {
+                settings["ConnectionStrings:chat"] = OpenAi.ConnectionString(model: chatModel);
+            }
+            return settings;
+        }
+    }
 
     public override async ValueTask InitializeAsync()
     {
@@ -33,7 +41,7 @@ public sealed class ModelChatApiFactory(TestServices services) : ApiFactory(serv
         Worker = WorkerHost.StartInProcess(Servers, new WorkerSettings(DatabaseConnectionString, MediaRoot)
         {
             Transcription = OpenAi.ConnectionString(),
-            Extra = new Dictionary<string, string?> { ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: EmbeddingModel) },
+            Extra = new Dictionary<string, string?> { ["ConnectionStrings:embeddings"] = OpenAi.ConnectionString(model: embeddingModel) },
         });
     }
 
@@ -43,4 +51,11 @@ public sealed class ModelChatApiFactory(TestServices services) : ApiFactory(serv
         await OpenAi.DisposeAsync();
         await base.DisposeAsync();
     }
+}
+
+/// <summary>Every AI connection configured: transcription, chat and embeddings.</summary>
+public sealed class ModelChatApiFactory(TestServices services) : FakeAiApiFactory(services, EmbeddingModel, ChatModel)
+{
+    public const string ChatModel = "fake-chat-1";
+    public const string EmbeddingModel = "fake-embed-1";
 }
