@@ -59,8 +59,8 @@ public sealed class Scene
 
 /// <summary>
 /// The embedding of one of a scene's segments (<see cref="Scene.Segments"/>, by position), at the
-/// model's own width and in half precision: there are many segments, padding every one to
-/// <see cref="Scene.EmbeddingDimensions"/> would store mostly zeros, and half precision changes
+/// model's own width (without the zeros it ends with) and in half precision: there are many
+/// segments, padding every one to <see cref="Scene.EmbeddingDimensions"/> would store mostly zeros, and half precision changes
 /// which moment is closest to a question only between near ties.
 /// </summary>
 public sealed class SceneSegmentEmbedding

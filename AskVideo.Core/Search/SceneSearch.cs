@@ -252,10 +252,11 @@ public sealed class SceneSearch(
     private async Task<Dictionary<long, Dictionary<int, double>>> SegmentSimilaritiesAsync(
         long[] sceneIds, Vector vector, string model, CancellationToken cancellationToken)
     {
-        // A segment's vector is as wide as its model makes it, in half precision; the question's is
-        // padded with zeros, which the sub-vector drops.
+        // A segment's vector is stored without the zeros it ends with, in half precision: its dot
+        // product with as much of the question's vector, over both full lengths, is the cosine.
         await using var query = dataSource.CreateCommand("""
-            SELECT s."Id", g."Ordinal", (1 - (g."Embedding" <=> subvector($2, 1, vector_dims(g."Embedding"))::halfvec))::float8
+            SELECT s."Id", g."Ordinal",
+                   (-(g."Embedding" <#> subvector($2, 1, vector_dims(g."Embedding"))::halfvec) / nullif(l2_norm(g."Embedding") * $4, 0))::float8
             FROM scenes AS s
             CROSS JOIN LATERAL (
                 SELECT e."Ordinal", e."Embedding" FROM scene_segment_embeddings AS e WHERE e."SceneId" = s."Id") AS g
@@ -264,6 +265,7 @@ public sealed class SceneSearch(
         query.Parameters.Add(new() { Value = sceneIds });
         query.Parameters.Add(new() { Value = vector });
         query.Parameters.Add(new() { Value = model });
+        query.Parameters.Add(new() { Value = Math.Sqrt(vector.ToArray().Sum(v => (double)v * v)) });
         var found = new Dictionary<long, Dictionary<int, double>>();
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -273,7 +275,10 @@ public sealed class SceneSearch(
             {
                 found[id] = scene = [];
             }
-            scene[reader.GetInt32(1)] = reader.GetDouble(2);
+            if (!reader.IsDBNull(2))
+            {
+                scene[reader.GetInt32(1)] = reader.GetDouble(2);
+            }
         }
         return found;
     }

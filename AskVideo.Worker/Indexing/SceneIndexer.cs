@@ -105,10 +105,20 @@ public sealed class SceneIndexer(SceneEmbedder embedder, IOptions<IndexingOption
         return [.. parts.Select((part, i) => ToScene(videoId, i, part, language, null, null))];
     }
 
+    /// <summary>
+    /// The vector in half precision, without the zeros it ends with: those a service pads it with
+    /// (the local embeddings service widens its 384 dimensions to the 1536 asked for). Search
+    /// compares it with as much of the question's vector, over both vectors' full lengths.
+    /// </summary>
     private static HalfVector Half(ReadOnlySpan<float> vector)
     {
-        var half = new Half[vector.Length];
-        for (var i = 0; i < vector.Length; i++)
+        var width = vector.Length;
+        while (width > 1 && vector[width - 1] == 0)
+        {
+            width--;
+        }
+        var half = new Half[width];
+        for (var i = 0; i < width; i++)
         {
             half[i] = (Half)vector[i];
         }
