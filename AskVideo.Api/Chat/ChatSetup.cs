@@ -17,11 +17,6 @@ public static class ChatSetup
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<AnswerQuota>();
         services.AddChatRateLimits();
-        services.AddOptions<MomentOptions>().BindConfiguration(MomentOptions.Section)
-            .Validate(o => o.MaxSeconds > 0 && o.MinSeconds >= 0 && o.MinSeconds <= o.MaxSeconds && o.LengthPenalty >= 0 && o.PerScene >= 1
-                    && o.VectorWeight >= 0,
-                "Moments: MaxSeconds must be positive, MinSeconds between 0 and MaxSeconds, LengthPenalty and VectorWeight not negative, PerScene at least 1.")
-            .ValidateOnStart();
         services.AddSceneSearch();
         services.AddScoped<ChatAnswers>();
         if (AiConnection.FromConfiguration(configuration, ChatOptions.ConnectionName, ChatOptions.DefaultModel) is { } connection)
